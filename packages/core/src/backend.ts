@@ -1,0 +1,153 @@
+import type { HeadersProvider } from "./headers.js";
+import type { Logger } from "./logger.js";
+import type { SupportedRecordType } from "./record-type.js";
+import type { ResolvedStreamOptions } from "./stream-options.js";
+import type { ZerobusError } from "./zerobus-error.js";
+
+/** A record ready for the wire: a JSON text for JSON streams, encoded message bytes for Proto streams. */
+export type WireRecord = string | Uint8Array;
+
+/**
+ * Where a stream is in its life. `paused`: a server close signal arrived and the stream drains before it
+ * reconnects; `recovering`: reconnecting after a retryable failure; `failed` and `closed` are final.
+ */
+export type StreamState = "open" | "paused" | "recovering" | "closing" | "closed" | "failed";
+
+/** Counters of one stream object (they survive recoveries). */
+export interface StreamStats {
+  /** Records accepted by `ingest*` (a batch counts each record). */
+  recordsAccepted: number;
+  /** Payload bytes accepted. */
+  bytesAccepted: number;
+  /** Records acknowledged by the server. */
+  recordsAcked: number;
+  /** Records accepted and not yet acknowledged. */
+  recordsInFlight: number;
+  /** Payload bytes accepted and not yet acknowledged. */
+  bytesInFlight: number;
+  /** Records that were unacknowledged when a recovery began: an upper bound of downstream duplicates. */
+  recordsResent: number;
+  /** Successful reconnections. */
+  recoveries: number;
+}
+
+/** Callbacks of one stream; each is called synchronously and must not throw (a throw is logged). */
+export interface StreamEvents {
+  /** Once per acknowledgement received, with the highest logical offset it covers. */
+  onAck?: (upToOffset: bigint) => void;
+  /** Once, when the stream fails for good. */
+  onError?: (error: ZerobusError) => void;
+  /** On every state change; `reason` is the error that caused it, if any. */
+  onStateChange?: (state: StreamState, reason?: ZerobusError) => void;
+}
+
+/** The table a stream writes to; `descriptorProto` holds a serialized `DescriptorProto` for Proto streams. */
+export interface TableDescriptor {
+  tableName: string;
+  descriptorProto?: Uint8Array;
+}
+
+/** How a backend reaches the service; built by the SDK from its constructor arguments. */
+export interface BackendConfig {
+  /** `https://…` (TLS) or `http://…` (plaintext, only with `allowInsecure`). */
+  endpoint: string;
+  /** Extra CA certificates (PEM) to trust for the gRPC connection. */
+  tls?: { ca?: string | Uint8Array };
+  allowInsecure: boolean;
+  /** Passed to header providers as `HeadersContext.workspaceId`. */
+  workspaceId: string;
+  /** Added to the user agent. */
+  applicationName?: string;
+  /** HTTP/2 keepalive ping interval; no pings when undefined. */
+  keepaliveMs?: number;
+  logger: Logger;
+}
+
+/** Per-call options of every waiting operation. */
+export interface CallOptions {
+  /** Aborting rejects the call with `cancelled` (API.md "Cancellation"). */
+  signal?: AbortSignal;
+}
+
+/** What `openStream` receives besides the table, options and headers. */
+export interface OpenStreamContext extends CallOptions {
+  events?: StreamEvents;
+  /**
+   * Records to send first, before anything ingested later, one inner array per original ingest call
+   * (recreation). They take logical offsets from 0 in order.
+   */
+  seed?: readonly (readonly WireRecord[])[];
+}
+
+/**
+ * Behaviours of PROTOCOL.md Part A that a backend cannot give, each with the reason. An empty object means
+ * the backend gives every behaviour. The conformance suite asserts each declared gap instead of the
+ * behaviour; a gap is a defect to close, not a feature.
+ */
+export type BackendCapabilities = Readonly<Partial<Record<CapabilityGap, string>>>;
+
+/** The behaviours a backend may declare as missing (named after the conformance tags). */
+export type CapabilityGap =
+  | "ackValidation"
+  | "ackTimeout"
+  | "closeSignal"
+  | "recovery"
+  | "recoveryStorm"
+  | "unauthenticatedRefresh"
+  | "proxy"
+  | "coalescing"
+  | "keepalive";
+
+/**
+ * One stream on the wire-ready level: the whole stream surface of the public API, minus argument checking
+ * and serialisation (the SDK's job). Offsets are logical `bigint`s from 0, one per ingest call, in call
+ * order, never reset by recovery.
+ */
+export interface BackendStream {
+  readonly tableName: string;
+  readonly recordType: SupportedRecordType;
+  readonly state: StreamState;
+  /** The server's id of the current connection. */
+  readonly streamId: string | undefined;
+  /** Accepts one record once there is room; resolves with its logical offset (the ack comes later). */
+  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint>;
+  /** Accepts a non-empty batch under one logical offset, acknowledged as a whole. */
+  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint>;
+  /** Resolves once `offset` is acknowledged; bounded by `flushTimeoutMs`. */
+  waitForOffset(offset: bigint, options?: CallOptions): Promise<void>;
+  /** Resolves once every record accepted before the call is acknowledged; bounded by `flushTimeoutMs`. */
+  flush(options?: CallOptions): Promise<void>;
+  /** Flushes, then ends the stream. Idempotent; rejects with the failure on a failed stream. */
+  close(options?: CallOptions): Promise<void>;
+  /** A snapshot of the records accepted and not yet acknowledged, in offset order. */
+  getUnackedRecords(): WireRecord[];
+  /** The same, grouped by ingest call. */
+  getUnackedBatches(): WireRecord[][];
+  stats(): StreamStats;
+  /**
+   * A new stream on the same table, headers and options whose first records are this stream's
+   * unacknowledged ones, in order. Only from a `failed` or `closed` stream (else `invalid_state`).
+   */
+  recreate(context?: OpenStreamContext): Promise<BackendStream>;
+}
+
+/** A connection layer: one per SDK instance; it may share channels between its streams. */
+export interface Backend {
+  readonly name: "js" | "native";
+  readonly capabilities: BackendCapabilities;
+  /**
+   * Opens a stream: connects (with retries per the options), sends the create request and resolves once
+   * the server answered it. Rejects with a `ZerobusError`.
+   */
+  openStream(
+    table: TableDescriptor,
+    options: ResolvedStreamOptions,
+    headers: HeadersProvider,
+    context?: OpenStreamContext,
+  ): Promise<BackendStream>;
+  /** Closes every stream of this backend and releases its channels. */
+  close(): Promise<void>;
+}
+
+/** What every backend package exports as `createBackend`. */
+export type CreateBackend = (config: BackendConfig) => Backend;

@@ -1,0 +1,104 @@
+import { ZerobusError } from "./zerobus-error.js";
+
+/** Why the SDK asks for headers: a first connection, a reconnection, or a retry after UNAUTHENTICATED. */
+export type HeadersReason = "create" | "recovery" | "unauthenticated";
+
+/** What a {@link HeadersProvider} is told on each connection attempt. */
+export interface HeadersContext {
+  /** `unauthenticated` asks for fresh credentials: a caching provider must bypass its cache. */
+  reason: HeadersReason;
+  /** `catalog.schema.table` of the stream. */
+  tableName: string;
+  /** The Zerobus endpoint of the SDK. */
+  endpoint: string;
+  /** The SDK's `workspaceId` option, else the first label of the endpoint host. */
+  workspaceId: string;
+  /** Aborted when the attempt is abandoned (timeout, close, the caller's signal). */
+  signal: AbortSignal;
+}
+
+/** gRPC metadata for one connection attempt. */
+export type Headers = Record<string, string>;
+
+/** Supplies the headers (usually `authorization`) of each connection attempt. */
+export interface HeadersProvider {
+  getHeaders(context: HeadersContext): Headers | Promise<Headers>;
+}
+
+/** A plain function is accepted wherever a provider is. */
+export type HeadersProviderLike = HeadersProvider | HeadersProvider["getHeaders"];
+
+/** Turns a function or an object into a {@link HeadersProvider}, refusing anything else. */
+export function toHeadersProvider(provider: HeadersProviderLike): HeadersProvider {
+  if (typeof provider === "function") return { getHeaders: provider };
+  if (typeof provider === "object" && provider !== null && typeof provider.getHeaders === "function") {
+    return provider;
+  }
+  throw new ZerobusError(
+    "invalid_argument",
+    "headers provider must be a function or an object with a getHeaders(context) method",
+  );
+}
+
+/** RFC 9110 `token`: the characters allowed in a header name. */
+const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+/** Visible ASCII, space and tab: what HTTP/2 metadata carries without binary encoding. */
+const headerValuePattern = /^[\t\x20-\x7e]*$/;
+
+/**
+ * Validates headers from a provider and lower-cases their names. A name that is not a header token or a
+ * value that is not a printable ASCII string is refused with `invalid_argument`; the value is never quoted
+ * in the message (it may be a token).
+ */
+export function normalizeHeaders(headers: unknown): Headers {
+  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
+    throw new ZerobusError(
+      "invalid_argument",
+      "headers provider must return an object of header name to value",
+    );
+  }
+  const normalized: Headers = {};
+  for (const [rawName, value] of Object.entries(headers)) {
+    const name = rawName.toLowerCase();
+    if (!headerNamePattern.test(name)) {
+      throw new ZerobusError(
+        "invalid_argument",
+        `header name ${JSON.stringify(rawName)} is not a valid header token`,
+      );
+    }
+    if (typeof value !== "string") {
+      throw new ZerobusError(
+        "invalid_argument",
+        `header ${name} must have a string value, got ${typeof value}`,
+      );
+    }
+    if (!headerValuePattern.test(value)) {
+      throw new ZerobusError(
+        "invalid_argument",
+        `header ${name} has characters that are not printable ASCII`,
+      );
+    }
+    normalized[name] = value;
+  }
+  return normalized;
+}
+
+/** The header naming the table; the SDK adds it when a provider does not. */
+export const TABLE_NAME_HEADER = "x-databricks-zerobus-table-name";
+
+/**
+ * Calls the provider, normalises its answer and adds the table-name header when missing. Errors from the
+ * provider become `ZerobusError` (a provider's own `ZerobusError` is kept as is).
+ */
+export async function resolveHeaders(provider: HeadersProvider, context: HeadersContext): Promise<Headers> {
+  let raw: unknown;
+  try {
+    raw = await provider.getHeaders(context);
+  } catch (error) {
+    if (error instanceof ZerobusError) throw error;
+    throw new ZerobusError("auth_failed", "the headers provider failed", { cause: error, retryable: false });
+  }
+  const headers = normalizeHeaders(raw);
+  if (headers[TABLE_NAME_HEADER] === undefined) headers[TABLE_NAME_HEADER] = context.tableName;
+  return headers;
+}

@@ -1,0 +1,49 @@
+/**
+ * Types, options, errors and the `Backend` contract shared by every Zerobus package. Users normally import
+ * these through `@zerobus/sdk`.
+ *
+ * @packageDocumentation
+ */
+export type {
+  Backend,
+  BackendCapabilities,
+  BackendConfig,
+  BackendStream,
+  CallOptions,
+  CapabilityGap,
+  CreateBackend,
+  OpenStreamContext,
+  StreamEvents,
+  StreamState,
+  StreamStats,
+  TableDescriptor,
+  WireRecord,
+} from "./backend.js";
+export type { ZerobusErrorCode } from "./error-code.js";
+export { ZerobusErrorCodes } from "./error-code.js";
+export type { GrpcStatusCode } from "./grpc-status.js";
+export {
+  codeForGrpcStatus,
+  errorFromGrpcStatus,
+  errorFromNetworkError,
+  GrpcStatus,
+  isRetryableGrpcStatus,
+} from "./grpc-status.js";
+export type {
+  Headers,
+  HeadersContext,
+  HeadersProvider,
+  HeadersProviderLike,
+  HeadersReason,
+} from "./headers.js";
+export { normalizeHeaders, resolveHeaders, TABLE_NAME_HEADER, toHeadersProvider } from "./headers.js";
+export type { Logger } from "./logger.js";
+export { silentLogger } from "./logger.js";
+export type { SupportedRecordType } from "./record-type.js";
+export { RecordType } from "./record-type.js";
+export type { ResolvedStreamOptions, StreamOptions } from "./stream-options.js";
+export { DEFAULT_MAX_MESSAGE_BYTES, defaultStreamOptions, resolveStreamOptions } from "./stream-options.js";
+export type { TableNameParts } from "./table-name.js";
+export { parseTableName, validateTableName } from "./table-name.js";
+export type { ZerobusErrorOptions } from "./zerobus-error.js";
+export { isZerobusError, ZerobusError } from "./zerobus-error.js";
