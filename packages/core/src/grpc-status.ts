@@ -96,20 +96,29 @@ const socketErrorCodes = new Set([
 ]);
 
 /**
- * Maps a Node network error (one with a `code` such as `ECONNREFUSED`, possibly wrapped in `cause`) to
- * a retryable `unavailable`. Returns `undefined` when the error is not a network error.
+ * Maps a Node network error (one with a `code` such as `ECONNREFUSED`, possibly wrapped in `cause`, as
+ * `fetch` does, or inside an `AggregateError`, as a dual-stack connect does) to a retryable `unavailable`
+ * with the original as `cause`. Returns `undefined` when the error is not a network error.
  */
 export function errorFromNetworkError(error: unknown, context: string): ZerobusError | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== null && typeof current === "object"; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string" && socketErrorCodes.has(code)) {
-      return new ZerobusError("unavailable", `${context}: network error ${code}`, {
-        retryable: true,
-        cause: error,
-      });
-    }
-    current = (current as { cause?: unknown }).cause;
+  const code = findSocketErrorCode(error);
+  if (code === undefined) return undefined;
+  return new ZerobusError("unavailable", `${context}: network error ${code}`, {
+    retryable: true,
+    cause: error,
+  });
+}
+
+/** Searches an error, its `cause` chain and `errors` lists (bounded: causes can be cyclic). */
+function findSocketErrorCode(error: unknown): string | undefined {
+  const pending: unknown[] = [error];
+  for (let visited = 0; visited < 16 && pending.length > 0; visited++) {
+    const current = pending.shift();
+    if (current === null || typeof current !== "object") continue;
+    const { code, cause, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === "string" && socketErrorCodes.has(code)) return code;
+    pending.push(cause);
+    if (Array.isArray(errors)) pending.push(...errors);
   }
   return undefined;
 }

@@ -51,13 +51,15 @@ const headerValuePattern = /^[\t\x20-\x7e]*$/;
  * in the message (it may be a token).
  */
 export function normalizeHeaders(headers: unknown): Headers {
-  if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
+  // A Map or a fetch `Headers` has no own enumerable entries: accepting it would drop every header.
+  if (!isPlainObject(headers)) {
     throw new ZerobusError(
       "invalid_argument",
-      "headers provider must return an object of header name to value",
+      "headers provider must return a plain object of header name to value",
     );
   }
-  const normalized: Headers = {};
+  const entries: [string, string][] = [];
+  const seen = new Set<string>();
   for (const [rawName, value] of Object.entries(headers)) {
     const name = rawName.toLowerCase();
     if (!headerNamePattern.test(name)) {
@@ -69,7 +71,7 @@ export function normalizeHeaders(headers: unknown): Headers {
     if (typeof value !== "string") {
       throw new ZerobusError(
         "invalid_argument",
-        `header ${name} must have a string value, got ${typeof value}`,
+        `header ${name} must have a string value, got ${value === null ? "null" : typeof value}`,
       );
     }
     if (!headerValuePattern.test(value)) {
@@ -78,9 +80,24 @@ export function normalizeHeaders(headers: unknown): Headers {
         `header ${name} has characters that are not printable ASCII`,
       );
     }
-    normalized[name] = value;
+    // `Authorization` and `authorization` would collapse into one: refuse rather than drop one silently.
+    if (seen.has(name)) {
+      throw new ZerobusError(
+        "invalid_argument",
+        `header ${name} is given more than once (names ignore case)`,
+      );
+    }
+    seen.add(name);
+    entries.push([name, value]);
   }
-  return normalized;
+  // fromEntries defines own properties, so even a `__proto__` header survives as data.
+  return Object.fromEntries(entries);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** The header naming the table; the SDK adds it when a provider does not. */
@@ -88,7 +105,9 @@ export const TABLE_NAME_HEADER = "x-databricks-zerobus-table-name";
 
 /**
  * Calls the provider, normalises its answer and adds the table-name header when missing. Errors from the
- * provider become `ZerobusError` (a provider's own `ZerobusError` is kept as is).
+ * provider become `ZerobusError`: a provider's own `ZerobusError` is kept as is, a failure after
+ * `context.signal` fired becomes the signal's reason (`cancelled` for a plain abort), anything else
+ * `auth_failed` (not retryable) with the original as `cause`.
  */
 export async function resolveHeaders(provider: HeadersProvider, context: HeadersContext): Promise<Headers> {
   let raw: unknown;
@@ -96,6 +115,8 @@ export async function resolveHeaders(provider: HeadersProvider, context: Headers
     raw = await provider.getHeaders(context);
   } catch (error) {
     if (error instanceof ZerobusError) throw error;
+    // A provider that gives up because the attempt was abandoned did not fail to authenticate.
+    if (context.signal.aborted) throw ZerobusError.from(context.signal.reason ?? error);
     throw new ZerobusError("auth_failed", "the headers provider failed", { cause: error, retryable: false });
   }
   const headers = normalizeHeaders(raw);

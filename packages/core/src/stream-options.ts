@@ -147,7 +147,7 @@ export function resolveStreamOptions(
   { hasDescriptor }: { hasDescriptor: boolean },
 ): ResolvedStreamOptions {
   const given = (options ?? {}) as Record<string, unknown>;
-  if (typeof given !== "object" || given === null) {
+  if (typeof given !== "object" || given === null || Array.isArray(given)) {
     throw new ZerobusError("invalid_argument", "stream options must be an object");
   }
   const pick = <K extends keyof typeof defaultStreamOptions>(key: K) =>

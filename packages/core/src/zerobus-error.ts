@@ -33,8 +33,11 @@ export class ZerobusError extends Error {
   override readonly name = "ZerobusError";
   readonly code: ZerobusErrorCode;
   readonly retryable: boolean;
-  readonly grpcCode?: number;
-  readonly offset?: bigint;
+  // `declare`: no own property unless set, so the optional fields are absent rather than `undefined`.
+  /** The gRPC status number, when the error came from a gRPC status (0 included). */
+  declare readonly grpcCode?: number;
+  /** The logical offset the error concerns, when there is one. */
+  declare readonly offset?: bigint;
   /** The message without the `[code]` prefix. */
   readonly rawMessage: string;
 
@@ -61,11 +64,16 @@ export class ZerobusError extends Error {
         retryable: false,
       });
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return new ZerobusError("unknown", message, { cause: error });
+    return new ZerobusError("unknown", describeThrown(error), { cause: error });
   }
 
+  /**
+   * `instanceof ZerobusError` holds for errors of any copy of this package (like `isZerobusError`);
+   * subclasses keep the ordinary prototype check.
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass `instanceof` was asked about
+    if (this !== ZerobusError) return Function.prototype[Symbol.hasInstance].call(this, value);
     return isZerobusError(value);
   }
 
@@ -92,4 +100,15 @@ export function isZerobusError(value: unknown): value is ZerobusError {
     (value as Record<symbol, unknown>)[brand] === true &&
     ZerobusErrorCodes.includes((value as { code?: unknown }).code as ZerobusErrorCode)
   );
+}
+
+/** A message for anything thrown; never throws itself (`String()` does on objects without a prototype). */
+function describeThrown(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  if (typeof error === "string") return error;
+  try {
+    return String(error);
+  } catch {
+    return "a non-error value was thrown";
+  }
 }
