@@ -5,3 +5,4 @@
  * @packageDocumentation
  */
 export { isRetryableByDefault } from "../retryability.js";
+export { chain, type CredentialSource, credentialsNotFound, credentialsSearched, DEFAULT_REFRESH_BEFORE_MS, type ExpiringCredential, isCredentialsNotFound, type MemoizeOptions, memoize, namedProvider } from "./auth/index.js";
