@@ -5,4 +5,27 @@
  * @packageDocumentation
  */
 export { isRetryableByDefault } from "../retryability.js";
-export { chain, type CredentialSource, credentialsNotFound, credentialsSearched, DEFAULT_REFRESH_BEFORE_MS, type ExpiringCredential, isCredentialsNotFound, type MemoizeOptions, memoize, namedProvider } from "./auth/index.js";
+export {
+  type CredentialSource,
+  chain,
+  credentialsNotFound,
+  credentialsSearched,
+  DEFAULT_REFRESH_BEFORE_MS,
+  type ExpiringCredential,
+  isCredentialsNotFound,
+  type MemoizeOptions,
+  memoize,
+  namedProvider,
+} from "./auth/index.js";
+export { cancelledError, listenForAbort } from "./cancellation.js";
+export type { WireRequest } from "./landing-queue.js";
+export { measureBatch, measureRecord } from "./record-checks.js";
+export type { StreamEngineInit } from "./stream-engine.js";
+export { StreamEngine } from "./stream-engine.js";
+export {
+  batchRequestSize,
+  lengthDelimitedSize,
+  MAX_OFFSET_VARINT_BYTES,
+  singleRequestSize,
+  varintLength,
+} from "./wire-size.js";

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
+import { NumberQueue } from "./number-queue.js";
+
+describe("EntryRing", () => {
+  it("addresses entries by offset across growth and wrap-around", () => {
+    const ring = new EntryRing();
+    // Push and shift so the live window wraps the ring, then grow past the initial capacity.
+    for (let i = 0; i < 1000; i++) ring.push(`r${i}`, i);
+    for (let i = 0; i < 900; i++) expect(ring.shift()).toBe(`r${i}`);
+    for (let i = 1000; i < 5000; i++) ring.push(`r${i}`, i);
+    expect(ring.start).toBe(900);
+    expect(ring.end).toBe(5000);
+    for (let offset = 900; offset < 5000; offset++) {
+      expect(ring.payloadAt(offset)).toBe(`r${offset}`);
+      expect(ring.bytesAt(offset)).toBe(offset);
+    }
+  });
+
+  it("tells single records from batches and counts records", () => {
+    const bytes = new Uint8Array([1]);
+    expect(isBatch("x")).toBe(false);
+    expect(isBatch(bytes)).toBe(false);
+    expect(isBatch(["a", "b"])).toBe(true);
+    expect(recordCount(bytes)).toBe(1);
+    expect(recordCount(["a", "b", "c"])).toBe(3);
+  });
+});
+
+describe("NumberQueue", () => {
+  it("keeps first-in-first-out order across growth, drops and clears", () => {
+    const queue = new NumberQueue();
+    for (let i = 0; i < 50; i++) queue.push(i);
+    queue.drop(40);
+    for (let i = 50; i < 300; i++) queue.push(i);
+    expect(queue.length).toBe(260);
+    for (let i = 0; i < 260; i++) expect(queue.at(i)).toBe(40 + i);
+    queue.drop(1000);
+    expect(queue.length).toBe(0);
+    queue.push(7);
+    queue.clear();
+    expect(queue.length).toBe(0);
+    queue.push(8);
+    expect(queue.at(0)).toBe(8);
+  });
+});

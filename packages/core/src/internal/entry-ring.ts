@@ -1,0 +1,87 @@
+import type { WireRecord } from "../backend.js";
+
+/**
+ * One ingest call's payload: a single record, or the records of a batch (kept as one array, acknowledged
+ * as a whole). A `WireRecord` is never an array, so `Array.isArray` tells the two apart.
+ */
+export type EntryPayload = WireRecord | readonly WireRecord[];
+
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * The landing queue's storage: entries (one per ingest call) addressed by their logical offset, kept in
+ * two parallel arrays used as a ring. No per-record object is allocated, which keeps `ingestRecord` cheap
+ * and the garbage collector idle. Offsets in `[start, end)` are stored; both only grow.
+ */
+export class EntryRing {
+  #payloads: (EntryPayload | undefined)[] = new Array(INITIAL_CAPACITY);
+  #bytes: number[] = new Array(INITIAL_CAPACITY).fill(0);
+  #mask = INITIAL_CAPACITY - 1;
+  #start = 0;
+  #end = 0;
+
+  /** The offset of the oldest stored entry. */
+  get start(): number {
+    return this.#start;
+  }
+
+  /** The offset the next entry gets. */
+  get end(): number {
+    return this.#end;
+  }
+
+  /** Appends an entry and returns its offset. */
+  push(payload: EntryPayload, bytes: number): number {
+    if (this.#end - this.#start > this.#mask) this.#grow();
+    const offset = this.#end;
+    // `&` works on the low 32 bits, which is all the mask looks at (offsets stay below 2^53).
+    const slot = offset & this.#mask;
+    this.#payloads[slot] = payload;
+    this.#bytes[slot] = bytes;
+    this.#end = offset + 1;
+    return offset;
+  }
+
+  /** The payload at `offset` (which must be stored). */
+  payloadAt(offset: number): EntryPayload {
+    return this.#payloads[offset & this.#mask] as EntryPayload;
+  }
+
+  /** The payload bytes at `offset` (which must be stored). */
+  bytesAt(offset: number): number {
+    return this.#bytes[offset & this.#mask] as number;
+  }
+
+  /** Forgets the oldest entry and returns it (so its counts can be released). */
+  shift(): EntryPayload {
+    const slot = this.#start & this.#mask;
+    const payload = this.#payloads[slot] as EntryPayload;
+    this.#payloads[slot] = undefined;
+    this.#start++;
+    return payload;
+  }
+
+  #grow(): void {
+    const capacity = (this.#mask + 1) * 2;
+    const payloads: (EntryPayload | undefined)[] = new Array(capacity);
+    const bytes: number[] = new Array(capacity).fill(0);
+    const mask = capacity - 1;
+    for (let offset = this.#start; offset < this.#end; offset++) {
+      payloads[offset & mask] = this.#payloads[offset & this.#mask];
+      bytes[offset & mask] = this.#bytes[offset & this.#mask] as number;
+    }
+    this.#payloads = payloads;
+    this.#bytes = bytes;
+    this.#mask = mask;
+  }
+}
+
+/** Whether an entry is a batch (from `ingestRecords`) rather than a single record. */
+export function isBatch(payload: EntryPayload): payload is readonly WireRecord[] {
+  return Array.isArray(payload);
+}
+
+/** The number of records an entry holds. */
+export function recordCount(payload: EntryPayload): number {
+  return isBatch(payload) ? payload.length : 1;
+}

@@ -1,0 +1,208 @@
+import type { StreamStats, WireRecord } from "../backend.js";
+import { ZerobusError } from "../zerobus-error.js";
+import type { EntryPayload } from "./entry-ring.js";
+import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
+import { NumberQueue } from "./number-queue.js";
+import { batchRequestSize, lengthDelimitedSize } from "./wire-size.js";
+
+/** One request for the connection to send: an `IngestRecordRequest` or an `IngestRecordBatchRequest`. */
+export interface WireRequest {
+  /** The physical `offset_id` on the current connection: 0, 1, 2, … from every new connection. */
+  readonly wireOffset: number;
+  /** `true`: send an `IngestRecordBatchRequest` of `records`; `false`: an `IngestRecordRequest` of `records[0]`. */
+  readonly batch: boolean;
+  /** The records, in order. Never empty. Do not mutate. */
+  readonly records: readonly WireRecord[];
+  /** Sum of the records' payload bytes (UTF-8 length for JSON). */
+  readonly payloadBytes: number;
+  /** The logical offsets carried, `firstOffset..lastOffset` inclusive (one per ingest call). */
+  readonly firstOffset: bigint;
+  readonly lastOffset: bigint;
+}
+
+/**
+ * The landing queue (PROTOCOL.md B §4.1, A.15): every accepted entry until it is acknowledged, split into
+ * sent (`[start, sentEnd)`) and queued (`[sentEnd, end)`), plus the map from each wire request of the
+ * current connection to the logical offsets it carries, and the counters of `stats()`. Pure bookkeeping:
+ * no promises, no timers.
+ */
+export class LandingQueue {
+  readonly #ring = new EntryRing();
+  /** Logical end (exclusive) of each request sent on this connection and not yet acknowledged. */
+  readonly #wireEnds = new NumberQueue();
+  #wireBase = 0;
+  #wireNext = 0;
+  #lastAck = -1;
+  #sentEnd = 0;
+  #recordsInFlight = 0;
+  #bytesInFlight = 0;
+  #recordsAccepted = 0;
+  #bytesAccepted = 0;
+  #recordsAcked = 0;
+  #recordsResent = 0;
+  /** Successful reconnections (kept here so every counter of `stats()` lives in one place). */
+  recoveries = 0;
+
+  /** The oldest unacknowledged logical offset (everything below it is acknowledged). */
+  get start(): number {
+    return this.#ring.start;
+  }
+
+  /** The next logical offset to assign. */
+  get end(): number {
+    return this.#ring.end;
+  }
+
+  get hasQueued(): boolean {
+    return this.#sentEnd < this.#ring.end;
+  }
+
+  get hasSentUnacked(): boolean {
+    return this.#wireEnds.length > 0;
+  }
+
+  /** Whether an entry of `count` records and `bytes` bytes fits under the limits now. */
+  hasRoom(count: number, bytes: number, maxRecords: number, maxBytes: number): boolean {
+    return this.#recordsInFlight + count <= maxRecords && this.#bytesInFlight + bytes <= maxBytes;
+  }
+
+  /** Appends an accepted entry; returns its logical offset. */
+  push(payload: EntryPayload, count: number, bytes: number): number {
+    this.#recordsInFlight += count;
+    this.#bytesInFlight += bytes;
+    this.#recordsAccepted += count;
+    this.#bytesAccepted += bytes;
+    return this.#ring.push(payload, bytes);
+  }
+
+  /** See `StreamEngine.nextRequest`; `maxMessageBytes` bounds coalesced requests. */
+  nextRequest(maxMessageBytes: number): WireRequest | undefined {
+    const start = this.#sentEnd;
+    const end = this.#ring.end;
+    if (start >= end) return undefined;
+    const first = this.#ring.payloadAt(start);
+    let stop = start + 1;
+    let payloadBytes = this.#ring.bytesAt(start);
+    let records: readonly WireRecord[];
+    let batch = true;
+    if (isBatch(first)) {
+      records = first;
+    } else {
+      let fieldBytes = lengthDelimitedSize(payloadBytes);
+      while (stop < end) {
+        const payload = this.#ring.payloadAt(stop);
+        if (isBatch(payload)) break;
+        const bytes = this.#ring.bytesAt(stop);
+        const grown = fieldBytes + lengthDelimitedSize(bytes);
+        if (batchRequestSize(grown) > maxMessageBytes) break;
+        fieldBytes = grown;
+        payloadBytes += bytes;
+        stop++;
+      }
+      batch = stop > start + 1;
+      records = batch ? this.#singles(start, stop) : [first];
+    }
+    this.#sentEnd = stop;
+    this.#wireEnds.push(stop);
+    return {
+      wireOffset: this.#wireNext++,
+      batch,
+      records,
+      payloadBytes,
+      firstOffset: BigInt(start),
+      lastOffset: BigInt(stop - 1),
+    };
+  }
+
+  /**
+   * Applies an ack of wire offset `upTo`. Returns the new logical end of the acknowledged prefix when the
+   * ack made progress, `undefined` when it repeated the previous one, or a `protocol_error` (A.2) when it
+   * went back or past what was sent on this connection; nothing changes then.
+   */
+  acknowledge(upTo: number): number | ZerobusError | undefined {
+    if (upTo < this.#lastAck) {
+      return new ZerobusError(
+        "protocol_error",
+        `the server acknowledged offset ${upTo} after offset ${this.#lastAck}: acknowledgements must not go back`,
+      );
+    }
+    if (upTo >= this.#wireNext) {
+      return new ZerobusError(
+        "protocol_error",
+        `the server acknowledged offset ${upTo} but only offsets up to ${this.#wireNext - 1} were sent on this connection`,
+      );
+    }
+    if (upTo === this.#lastAck) return undefined;
+    const index = upTo - this.#wireBase;
+    const end = this.#wireEnds.at(index);
+    this.#wireEnds.drop(index + 1);
+    this.#wireBase = upTo + 1;
+    this.#lastAck = upTo;
+    let records = 0;
+    let bytes = 0;
+    while (this.#ring.start < end) {
+      bytes += this.#ring.bytesAt(this.#ring.start);
+      records += recordCount(this.#ring.shift());
+    }
+    this.#recordsInFlight -= records;
+    this.#bytesInFlight -= bytes;
+    this.#recordsAcked += records;
+    return end;
+  }
+
+  /** Sent-unacked entries go back to the front; wire offsets restart at 0. Returns the records to resend. */
+  requeueSent(): number {
+    let resent = 0;
+    for (let offset = this.#ring.start; offset < this.#sentEnd; offset++) {
+      resent += recordCount(this.#ring.payloadAt(offset));
+    }
+    this.#recordsResent += resent;
+    this.#sentEnd = this.#ring.start;
+    this.#wireEnds.clear();
+    this.#wireBase = 0;
+    this.#wireNext = 0;
+    this.#lastAck = -1;
+    return resent;
+  }
+
+  /** Unacknowledged records in offset order. */
+  unackedRecords(): WireRecord[] {
+    const records: WireRecord[] = [];
+    for (let offset = this.#ring.start; offset < this.#ring.end; offset++) {
+      const payload = this.#ring.payloadAt(offset);
+      if (isBatch(payload)) records.push(...payload);
+      else records.push(payload);
+    }
+    return records;
+  }
+
+  /** Unacknowledged records, one array per ingest call. */
+  unackedBatches(): WireRecord[][] {
+    const batches: WireRecord[][] = [];
+    for (let offset = this.#ring.start; offset < this.#ring.end; offset++) {
+      const payload = this.#ring.payloadAt(offset);
+      batches.push(isBatch(payload) ? payload.slice() : [payload]);
+    }
+    return batches;
+  }
+
+  stats(): StreamStats {
+    return {
+      recordsAccepted: this.#recordsAccepted,
+      bytesAccepted: this.#bytesAccepted,
+      recordsAcked: this.#recordsAcked,
+      recordsInFlight: this.#recordsInFlight,
+      bytesInFlight: this.#bytesInFlight,
+      recordsResent: this.#recordsResent,
+      recoveries: this.recoveries,
+    };
+  }
+
+  #singles(start: number, stop: number): WireRecord[] {
+    const records = new Array<WireRecord>(stop - start);
+    for (let offset = start; offset < stop; offset++) {
+      records[offset - start] = this.#ring.payloadAt(offset) as WireRecord;
+    }
+    return records;
+  }
+}

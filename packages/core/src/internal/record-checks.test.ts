@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { RecordType } from "../record-type.js";
+import { resolveStreamOptions } from "../stream-options.js";
+import { checkRecordFits, measureBatch, measureRecord } from "./record-checks.js";
+import { singleRequestSize } from "./wire-size.js";
+
+const json = resolveStreamOptions({}, { hasDescriptor: false });
+const proto = resolveStreamOptions({}, { hasDescriptor: true });
+
+function expectRefused(run: () => unknown, message: RegExp): void {
+  expect(run).toThrow(
+    expect.objectContaining({
+      code: "invalid_argument",
+      retryable: false,
+      message: expect.stringMatching(message),
+    }),
+  );
+}
+
+describe("measureRecord", () => {
+  it("measures JSON in UTF-8 bytes and proto in bytes", () => {
+    expect(measureRecord('{"a":"é"}', RecordType.Json, true)).toBe(10);
+    expect(measureRecord(new Uint8Array(5), RecordType.Proto, true)).toBe(5);
+  });
+
+  it("refuses a record of the wrong kind", () => {
+    expectRefused(() => measureRecord(new Uint8Array(1), RecordType.Json, true), /JSON string.*Uint8Array/);
+    expectRefused(() => measureRecord("{}", RecordType.Proto, true), /Uint8Array on a Proto stream.*string/);
+  });
+
+  it("refuses JSON that does not parse as an object unless validation is off", () => {
+    expectRefused(() => measureRecord("{", RecordType.Json, true), /not valid JSON/);
+    expectRefused(() => measureRecord("[1]", RecordType.Json, true), /JSON object, got an array/);
+    expectRefused(() => measureRecord("null", RecordType.Json, true), /JSON object, got null/);
+    expectRefused(() => measureRecord("3", RecordType.Json, true), /JSON object, got a number/);
+    expect(measureRecord("{", RecordType.Json, false)).toBe(1);
+  });
+
+  it("never quotes the record in its message", () => {
+    expect(() => measureRecord('{"secret":', RecordType.Json, true)).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining("secret") }),
+    );
+  });
+});
+
+describe("checkRecordFits", () => {
+  it("refuses a record whose request would pass maxMessageBytes", () => {
+    const options = resolveStreamOptions({ maxMessageBytes: 1000 }, { hasDescriptor: false });
+    let largest = 0;
+    while (singleRequestSize(largest + 1) <= 1000) largest++;
+    expect(() => checkRecordFits(largest, options)).not.toThrow();
+    expectRefused(() => checkRecordFits(largest + 1, options), /over maxMessageBytes 1000/);
+  });
+
+  it("refuses a record larger than maxInflightBytes", () => {
+    const options = resolveStreamOptions({ maxInflightBytes: 10 }, { hasDescriptor: false });
+    expectRefused(() => checkRecordFits(11, options), /maxInflightBytes 10/);
+  });
+});
+
+describe("measureBatch", () => {
+  it("sums the payload bytes", () => {
+    expect(measureBatch(["{}", '{"a":1}'], json)).toBe(9);
+    expect(measureBatch([new Uint8Array(3), new Uint8Array(4)], proto)).toBe(7);
+  });
+
+  it("refuses an empty batch, a bad record by index, and batches over the limits", () => {
+    expectRefused(() => measureBatch([], json), /at least one record/);
+    expectRefused(() => measureBatch(["{}", "x"], json), /record 1 of the batch is not valid JSON/);
+    const small = resolveStreamOptions(
+      { maxInflightRecords: 2, maxInflightBytes: 5, maxMessageBytes: 100 },
+      { hasDescriptor: false },
+    );
+    expectRefused(() => measureBatch(["{}", "{}", "{}"], small), /maxInflightRecords 2/);
+    expectRefused(() => measureBatch(['{"a":1}'], small), /maxInflightBytes 5/);
+    const tight = resolveStreamOptions({ maxMessageBytes: 100 }, { hasDescriptor: false });
+    expectRefused(() => measureBatch(Array(30).fill("{}"), tight), /over maxMessageBytes 100/);
+  });
+});

@@ -1,0 +1,106 @@
+import type { WireRecord } from "../backend.js";
+import type { SupportedRecordType } from "../record-type.js";
+import { RecordType } from "../record-type.js";
+import type { ResolvedStreamOptions } from "../stream-options.js";
+import { ZerobusError } from "../zerobus-error.js";
+import { batchRequestSize, lengthDelimitedSize, singleRequestSize } from "./wire-size.js";
+
+/** The options the checks of PROTOCOL.md A.10 read. */
+export type RecordCheckOptions = Pick<
+  ResolvedStreamOptions,
+  "recordType" | "validateRecords" | "maxMessageBytes" | "maxInflightRecords" | "maxInflightBytes"
+>;
+
+function refuse(message: string): ZerobusError {
+  return new ZerobusError("invalid_argument", message);
+}
+
+function kindName(record: unknown): string {
+  if (record === null) return "null";
+  if (Array.isArray(record)) return "an array";
+  if (record instanceof Uint8Array) return "a Uint8Array";
+  return `a ${typeof record}`;
+}
+
+/**
+ * The payload bytes of one record after the per-record checks of A.10: its kind matches the stream's
+ * record type, and on a JSON stream with `validateRecords` it parses as a JSON object. Throws
+ * `invalid_argument` naming the problem (never quoting the record: it may hold personal data).
+ */
+export function measureRecord(
+  record: WireRecord,
+  recordType: SupportedRecordType,
+  validate: boolean,
+  where = "record",
+): number {
+  if (recordType === RecordType.Json) {
+    if (typeof record !== "string") {
+      throw refuse(`${where} must be a JSON string on a JSON stream, got ${kindName(record)}`);
+    }
+    if (validate) checkJsonObject(record, where);
+    return Buffer.byteLength(record, "utf8");
+  }
+  if (!(record instanceof Uint8Array)) {
+    throw refuse(`${where} must be a Uint8Array on a Proto stream, got ${kindName(record)}`);
+  }
+  return record.byteLength;
+}
+
+function checkJsonObject(text: string, where: string): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ZerobusError("invalid_argument", `${where} is not valid JSON`, { cause: error });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw refuse(`${where} must be a JSON object, got ${value === null ? "null" : kindName(value)}`);
+  }
+}
+
+/** Refuses a single record whose request would pass `maxMessageBytes` or that could never fit in flight. */
+export function checkRecordFits(bytes: number, options: RecordCheckOptions): void {
+  const size = singleRequestSize(bytes);
+  if (size > options.maxMessageBytes) {
+    throw refuse(
+      `record of ${bytes} bytes makes a ${size}-byte request, over maxMessageBytes ${options.maxMessageBytes}`,
+    );
+  }
+  if (bytes > options.maxInflightBytes) {
+    throw refuse(`record of ${bytes} bytes is larger than maxInflightBytes ${options.maxInflightBytes}`);
+  }
+}
+
+/**
+ * Checks every record of a batch (A.10) and the batch as a whole (non-empty, one request under
+ * `maxMessageBytes`, within the in-flight limits); returns the payload bytes.
+ */
+export function measureBatch(records: readonly WireRecord[], options: RecordCheckOptions): number {
+  const count = records.length;
+  if (count === 0) throw refuse("a batch must hold at least one record");
+  if (count > options.maxInflightRecords) {
+    throw refuse(`batch of ${count} records is larger than maxInflightRecords ${options.maxInflightRecords}`);
+  }
+  let bytes = 0;
+  let fieldBytes = 0;
+  for (let i = 0; i < count; i++) {
+    const length = measureRecord(
+      records[i] as WireRecord,
+      options.recordType,
+      options.validateRecords,
+      `record ${i} of the batch`,
+    );
+    bytes += length;
+    fieldBytes += lengthDelimitedSize(length);
+  }
+  const size = batchRequestSize(fieldBytes);
+  if (size > options.maxMessageBytes) {
+    throw refuse(
+      `batch of ${count} records makes a ${size}-byte request, over maxMessageBytes ${options.maxMessageBytes}`,
+    );
+  }
+  if (bytes > options.maxInflightBytes) {
+    throw refuse(`batch of ${bytes} bytes is larger than maxInflightBytes ${options.maxInflightBytes}`);
+  }
+  return bytes;
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from "vitest";
+import type { StreamOptions } from "../stream-options.js";
+import { resolveStreamOptions } from "../stream-options.js";
+import type { WireRequest } from "./landing-queue.js";
+import { StreamEngine } from "./stream-engine.js";
+import { batchRequestSize, lengthDelimitedSize } from "./wire-size.js";
+
+function engine(
+  options: StreamOptions = {},
+  extra: Partial<ConstructorParameters<typeof StreamEngine>[0]> = {},
+) {
+  return new StreamEngine({ options: resolveStreamOptions(options, { hasDescriptor: false }), ...extra });
+}
+
+function drain(stream: StreamEngine): WireRequest[] {
+  const requests: WireRequest[] = [];
+  for (let request = stream.nextRequest(); request; request = stream.nextRequest()) requests.push(request);
+  return requests;
+}
+
+const rec = (i: number) => `{"i":${i}}`;
+
+describe("StreamEngine offsets and requests", () => {
+  it("assigns offsets synchronously in call order, also to calls not awaited", async () => {
+    const stream = engine();
+    const pending = [
+      stream.ingestRecord(rec(0)),
+      stream.ingestRecords([rec(1), rec(2)]),
+      stream.ingestRecord(rec(3)),
+    ];
+    expect(stream.nextOffset).toBe(3n);
+    expect(await Promise.all(pending)).toEqual([0n, 1n, 2n]);
+  });
+
+  it("coalesces consecutive single records into one batch request and keeps batches whole", async () => {
+    const stream = engine();
+    for (let i = 0; i < 3; i++) void stream.ingestRecord(rec(i));
+    void stream.ingestRecords([rec(10), rec(11)]);
+    void stream.ingestRecord(rec(20));
+    const requests = drain(stream);
+    expect(requests.map((r) => [r.wireOffset, r.batch, r.records, r.firstOffset, r.lastOffset])).toEqual([
+      [0, true, [rec(0), rec(1), rec(2)], 0n, 2n],
+      [1, true, [rec(10), rec(11)], 3n, 3n],
+      [2, false, [rec(20)], 4n, 4n],
+    ]);
+    expect(requests[0]?.payloadBytes).toBe(21);
+  });
+
+  it("cuts coalesced requests so their encoded size stays within maxMessageBytes", async () => {
+    const maxMessageBytes = 200;
+    const stream = engine({ maxMessageBytes });
+    const records = Array.from({ length: 100 }, (_, i) => rec(i));
+    for (const record of records) void stream.ingestRecord(record);
+    const requests = drain(stream);
+    expect(requests.length).toBeGreaterThan(5);
+    expect(requests.flatMap((r) => r.records)).toEqual(records);
+    for (const [index, request] of requests.entries()) {
+      const fields = request.records.reduce((sum, r) => sum + lengthDelimitedSize(String(r).length), 0);
+      expect(batchRequestSize(fields)).toBeLessThanOrEqual(maxMessageBytes);
+      // Cut as late as possible: one more record would not have fitted.
+      const next = requests[index + 1]?.records[0];
+      if (next !== undefined) {
+        expect(batchRequestSize(fields + lengthDelimitedSize(String(next).length))).toBeGreaterThan(
+          maxMessageBytes,
+        );
+      }
+    }
+  });
+
+  it("maps cumulative acks back to logical offsets and calls onAck once per ack", async () => {
+    const acks: bigint[] = [];
+    const stream = engine({}, { events: { onAck: (offset) => acks.push(offset) } });
+    void stream.ingestRecord(rec(0));
+    void stream.ingestRecord(rec(1));
+    drain(stream); // wire 0 carries logical 0..1
+    void stream.ingestRecords([rec(2), rec(3)]);
+    void stream.ingestRecord(rec(4));
+    drain(stream); // wire 1 = logical 2 (batch), wire 2 = logical 3
+    expect(stream.acknowledge(0n)).toBeUndefined();
+    expect(acks).toEqual([1n]);
+    expect(stream.acknowledge(0n)).toBeUndefined(); // a repeated ack is no progress, no callback
+    expect(stream.acknowledge(2n)).toBeUndefined();
+    expect(acks).toEqual([1n, 3n]);
+    expect(stream.stats()).toMatchObject({
+      recordsAccepted: 5,
+      recordsAcked: 5,
+      recordsInFlight: 0,
+      bytesInFlight: 0,
+    });
+    expect(stream.hasSentUnacked).toBe(false);
+  });
+
+  it("refuses acks that go back or pass what was sent with a retryable protocol_error", () => {
+    const stream = engine();
+    void stream.ingestRecords([rec(0), rec(1)]);
+    void stream.ingestRecords([rec(2), rec(3)]);
+    drain(stream);
+    expect(stream.acknowledge(2n)).toMatchObject({ code: "protocol_error", retryable: true });
+    expect(stream.acknowledge(1n)).toBeUndefined();
+    expect(stream.acknowledge(0n)).toMatchObject({ code: "protocol_error", retryable: true });
+    expect(stream.stats().recordsAcked).toBe(4);
+  });
+
+  it("re-sends sent-unacked requests first and in order on a new connection", () => {
+    const stream = engine();
+    for (let i = 0; i < 3; i++) void stream.ingestRecord(rec(i));
+    drain(stream); // wire 0 = logical 0..2
+    for (let i = 3; i < 5; i++) void stream.ingestRecord(rec(i));
+    drain(stream); // wire 1 = logical 3..4
+    stream.acknowledge(0);
+    void stream.ingestRecord(rec(5)); // queued, never sent
+    expect(stream.requeueSent()).toBe(2);
+    const resent = drain(stream);
+    expect(resent.map((r) => [r.wireOffset, r.records, r.firstOffset, r.lastOffset])).toEqual([
+      [0, [rec(3), rec(4), rec(5)], 3n, 5n],
+    ]);
+    // Wire offsets restarted: an ack of 0 on the new connection acknowledges logical 3..5.
+    expect(stream.acknowledge(0)).toBeUndefined();
+    expect(stream.stats()).toMatchObject({ recordsAcked: 6, recordsResent: 2 });
+  });
+
+  it("keeps unacked records and batches in offset order, with their types", () => {
+    const stream = new StreamEngine({ options: resolveStreamOptions({}, { hasDescriptor: true }) });
+    const a = new Uint8Array([1]);
+    const b = new Uint8Array([2]);
+    const c = new Uint8Array([3]);
+    void stream.ingestRecord(a);
+    void stream.ingestRecords([b, c]);
+    expect(stream.getUnackedRecords()).toEqual([a, b, c]);
+    expect(stream.getUnackedBatches()).toEqual([[a], [b, c]]);
+    drain(stream);
+    stream.acknowledge(0);
+    expect(stream.getUnackedBatches()).toEqual([[b, c]]);
+    expect(stream.getUnackedRecords()[0]).toBeInstanceOf(Uint8Array);
+  });
+
+  it("copies a batch so that changing the caller's array later changes nothing", () => {
+    const stream = engine();
+    const batch = [rec(0), rec(1)];
+    void stream.ingestRecords(batch);
+    batch.push(rec(2));
+    expect(stream.getUnackedBatches()).toEqual([[rec(0), rec(1)]]);
+  });
+
+  it("seeds a new stream with the old one's unacked batches, offsets from 0, singles coalescing again", async () => {
+    const stream = engine({}, { seed: [[rec(0)], [rec(1), rec(2)], [], [rec(3)]] });
+    expect(stream.nextOffset).toBe(3n);
+    expect(await stream.ingestRecord(rec(4))).toBe(3n);
+    expect(drain(stream).map((r) => [r.records, r.firstOffset, r.lastOffset])).toEqual([
+      [[rec(0)], 0n, 0n],
+      [[rec(1), rec(2)], 1n, 1n],
+      [[rec(3), rec(4)], 2n, 3n],
+    ]);
+    expect(stream.stats()).toMatchObject({ recordsAccepted: 5, recordsInFlight: 5 });
+  });
+
+  it("counts accepted, acked, in-flight bytes and recoveries", () => {
+    const stream = engine();
+    void stream.ingestRecord("{}");
+    void stream.ingestRecords(['{"a":1}', "{}"]);
+    expect(stream.stats()).toEqual({
+      recordsAccepted: 3,
+      bytesAccepted: 11,
+      recordsAcked: 0,
+      recordsInFlight: 3,
+      bytesInFlight: 11,
+      recordsResent: 0,
+      recoveries: 0,
+    });
+    drain(stream);
+    stream.acknowledge(0);
+    stream.noteRecovery();
+    expect(stream.stats()).toMatchObject({ recordsAcked: 1, bytesInFlight: 9, recoveries: 1 });
+  });
+
+  it("wakes the connection once per burst, after the burst was queued", async () => {
+    const stream = engine();
+    const sent: WireRequest[][] = [];
+    stream.setWakeHandler(() => sent.push(drain(stream)));
+    for (let i = 0; i < 1000; i++) await stream.ingestRecord(rec(i));
+    expect(sent).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toHaveLength(1);
+    expect(sent[0]?.[0]?.records).toHaveLength(1000);
+  });
+});

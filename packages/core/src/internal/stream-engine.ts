@@ -1,0 +1,303 @@
+import type { CallOptions, StreamEvents, StreamState, StreamStats, WireRecord } from "../backend.js";
+import type { Logger } from "../logger.js";
+import { silentLogger } from "../logger.js";
+import type { ResolvedStreamOptions } from "../stream-options.js";
+import { ZerobusError } from "../zerobus-error.js";
+import { cancelledError } from "./cancellation.js";
+import type { EntryPayload } from "./entry-ring.js";
+import type { WireRequest } from "./landing-queue.js";
+import { LandingQueue } from "./landing-queue.js";
+import { OffsetWaiters } from "./offset-waiters.js";
+import { checkRecordFits, measureBatch, measureRecord } from "./record-checks.js";
+import { RoomWaiters } from "./room-waiters.js";
+
+/** What a {@link StreamEngine} is built with. */
+export interface StreamEngineInit {
+  options: ResolvedStreamOptions;
+  events?: StreamEvents | undefined;
+  logger?: Logger | undefined;
+  /** Records to queue first (recreation), one inner array per original ingest call. */
+  seed?: readonly (readonly WireRecord[])[] | undefined;
+}
+
+const acceptingStates: ReadonlySet<StreamState> = new Set(["open", "paused", "recovering"]);
+
+/**
+ * The client-side state of one stream, shared by every backend (ARCHITECTURE.md "The stream engine"):
+ * logical offsets, the landing queue bounded by the in-flight limits, coalescing of single records into
+ * batch requests, acknowledgements mapped back to logical offsets, waiters, unacked records, stats, state.
+ *
+ * A connection layer drives it through the connection-facing members: {@link setWakeHandler} (called
+ * when records wait to be sent), {@link nextRequest} (take the next request to send), {@link acknowledge}
+ * (the server acknowledged wire offset N), {@link requeueSent} (a new connection: sent-unacked requests
+ * go back to the front), {@link setState}, {@link noteRecovery} and {@link fail}.
+ *
+ * @example
+ * ```ts
+ * const engine = new StreamEngine({ options, events });
+ * engine.setWakeHandler(() => {
+ *   for (let request = engine.nextRequest(); request; request = engine.nextRequest()) send(request);
+ * });
+ * // on each ack from the server:
+ * const error = engine.acknowledge(ack);
+ * if (error) breakConnection(error);
+ * ```
+ */
+export class StreamEngine {
+  readonly options: ResolvedStreamOptions;
+  readonly #events: StreamEvents;
+  readonly #logger: Logger;
+  readonly #queue = new LandingQueue();
+  readonly #roomWaiters = new RoomWaiters();
+  readonly #offsetWaiters = new OffsetWaiters();
+  #state: StreamState = "open";
+  #failure: ZerobusError | undefined;
+  #wake: (() => void) | undefined;
+  #wakeScheduled = false;
+  readonly #runWake = (): void => {
+    this.#wakeScheduled = false;
+    if (this.#queue.hasQueued && acceptingStates.has(this.#state)) this.#wake?.();
+  };
+  readonly #admitWaiters = (): void => {
+    for (let waiter = this.#roomWaiters.peek(); waiter !== undefined; waiter = this.#roomWaiters.peek()) {
+      if (!this.#hasRoom(waiter.count, waiter.bytes)) return;
+      this.#roomWaiters.shift();
+      waiter.admit(this.#admit(waiter.payload, waiter.count, waiter.bytes));
+    }
+  };
+
+  constructor(init: StreamEngineInit) {
+    this.options = init.options;
+    this.#events = init.events ?? {};
+    this.#logger = init.logger ?? silentLogger;
+    for (const batch of init.seed ?? []) {
+      if (batch.length === 0) continue;
+      // A one-record seed entry may have been a single ingest call: let it coalesce again.
+      const payload: EntryPayload = batch.length === 1 ? (batch[0] as WireRecord) : batch.slice();
+      let bytes = 0;
+      for (const record of batch) bytes += measureRecord(record, this.options.recordType, false);
+      this.#admit(payload, batch.length, bytes);
+    }
+  }
+
+  // ---- user-facing side -------------------------------------------------------------------------------
+
+  get state(): StreamState {
+    return this.#state;
+  }
+
+  /** The terminal error, once the stream failed. */
+  get failure(): ZerobusError | undefined {
+    return this.#failure;
+  }
+
+  /** The next logical offset to be assigned (the number of ingest calls accepted so far). */
+  get nextOffset(): bigint {
+    return BigInt(this.#queue.end);
+  }
+
+  /** Accepts one record once there is room; resolves with its logical offset (A.10 checks first). */
+  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
+    if (!acceptingStates.has(this.#state)) return Promise.reject(this.#closedError());
+    let bytes: number;
+    try {
+      bytes = measureRecord(record, this.options.recordType, this.options.validateRecords);
+      checkRecordFits(bytes, this.options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#accept(record, 1, bytes, signal);
+  }
+
+  /** Accepts a non-empty batch under one logical offset (copied: later changes to the array do not count). */
+  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
+    const signal = options?.signal;
+    if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
+    if (!acceptingStates.has(this.#state)) return Promise.reject(this.#closedError());
+    if (!Array.isArray(records)) {
+      return Promise.reject(new ZerobusError("invalid_argument", "records must be an array"));
+    }
+    const batch = records.slice();
+    let bytes: number;
+    try {
+      bytes = measureBatch(batch, this.options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#accept(batch, batch.length, bytes, signal);
+  }
+
+  /** Resolves once `offset` is acknowledged; bounded by `flushTimeoutMs` (`flush_timeout`, retryable). */
+  waitForOffset(offset: bigint, options?: CallOptions): Promise<void> {
+    if (typeof offset !== "bigint" || offset < 0n) {
+      return Promise.reject(new ZerobusError("invalid_argument", "offset must be a non-negative bigint"));
+    }
+    return this.#waitFor(Number(offset), "waitForOffset", options?.signal);
+  }
+
+  /** Resolves once every record accepted before the call is acknowledged; bounded by `flushTimeoutMs`. */
+  flush(options?: CallOptions): Promise<void> {
+    return this.#waitFor(this.#queue.end - 1, "flush", options?.signal);
+  }
+
+  /** A snapshot of the unacknowledged records in offset order (everything left after a failure or close). */
+  getUnackedRecords(): WireRecord[] {
+    return this.#queue.unackedRecords();
+  }
+
+  /** The same, one array per ingest call. */
+  getUnackedBatches(): WireRecord[][] {
+    return this.#queue.unackedBatches();
+  }
+
+  stats(): StreamStats {
+    return this.#queue.stats();
+  }
+
+  // ---- connection-facing side -------------------------------------------------------------------------
+
+  /**
+   * Registers the function the engine calls when records wait to be sent. It runs on a later macrotask
+   * (`setImmediate`), once per burst, so that records ingested back to back coalesce into few requests.
+   * It is not called while the stream is `closed` or `failed`.
+   */
+  setWakeHandler(wake: (() => void) | undefined): void {
+    this.#wake = wake;
+    if (wake !== undefined && this.#queue.hasQueued) this.#scheduleWake();
+  }
+
+  /** Whether accepted records wait to be sent on the current connection. */
+  get hasQueued(): boolean {
+    return this.#queue.hasQueued;
+  }
+
+  /** Whether requests were sent on the current connection and are not yet acknowledged. */
+  get hasSentUnacked(): boolean {
+    return this.#queue.hasSentUnacked;
+  }
+
+  /**
+   * Takes the next request to send on the current connection (it counts as sent from now on), or
+   * `undefined` when nothing is queued. A batch from `ingestRecords` is one request; consecutive single
+   * records are coalesced into one batch request whose encoded size stays within `maxMessageBytes`
+   * (PROTOCOL.md A.15).
+   */
+  nextRequest(): WireRequest | undefined {
+    return this.#queue.nextRequest(this.options.maxMessageBytes);
+  }
+
+  /**
+   * The server acknowledged every request up to wire offset `upTo` on the current connection: resolves the
+   * waiters it satisfies, calls `onAck` once, admits waiting ingest calls. Returns a retryable
+   * `protocol_error` (and changes nothing) for an ack lower than the previous one or beyond the last
+   * request sent (PROTOCOL.md A.2); the connection should then break and recover.
+   */
+  acknowledge(upTo: bigint | number): ZerobusError | undefined {
+    if (this.#failure !== undefined) return undefined;
+    const result = this.#queue.acknowledge(Number(upTo));
+    if (typeof result !== "number") return result;
+    const upToOffset = BigInt(result - 1);
+    this.#call("onAck", () => this.#events.onAck?.(upToOffset));
+    this.#offsetWaiters.release(result);
+    this.#admitWaiters();
+    return undefined;
+  }
+
+  /**
+   * Starts a new connection's numbering: every request sent and not acknowledged goes back to the front of
+   * the queue, in order, to be sent first; wire offsets restart at 0. Returns how many records will be
+   * sent again (added to `stats().recordsResent`).
+   */
+  requeueSent(): number {
+    return this.#queue.requeueSent();
+  }
+
+  /** Counts a successful reconnection in `stats().recoveries`. */
+  noteRecovery(): void {
+    this.#queue.recoveries++;
+  }
+
+  /**
+   * Moves to `state` (use {@link fail} for `failed`), telling `onStateChange` when it changed. `closing`
+   * refuses new ingest calls and rejects those waiting for room; `closed` also rejects pending waits.
+   */
+  setState(state: Exclude<StreamState, "failed">, reason?: ZerobusError): void {
+    if (this.#state === state || this.#state === "failed" || this.#state === "closed") return;
+    this.#state = state;
+    if (state === "closing" || state === "closed") this.#roomWaiters.rejectAll(this.#closedError());
+    if (state === "closed") this.#offsetWaiters.rejectAll(this.#closedError());
+    this.#call("onStateChange", () => this.#events.onStateChange?.(state, reason));
+  }
+
+  /**
+   * Fails the stream for good: every waiting call rejects with `error`, `onError` runs once, unacked
+   * records stay retrievable. Does nothing on a stream already failed or closed.
+   */
+  fail(error: ZerobusError): void {
+    if (this.#failure !== undefined || this.#state === "closed") return;
+    this.#failure = error;
+    this.#state = "failed";
+    this.#roomWaiters.rejectAll(error);
+    this.#offsetWaiters.rejectAll(error);
+    this.#call("onStateChange", () => this.#events.onStateChange?.("failed", error));
+    this.#call("onError", () => this.#events.onError?.(error));
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------
+
+  #accept(
+    payload: EntryPayload,
+    count: number,
+    bytes: number,
+    signal: AbortSignal | undefined,
+  ): Promise<bigint> {
+    if (this.#roomWaiters.isEmpty && this.#hasRoom(count, bytes)) {
+      return Promise.resolve(BigInt(this.#admit(payload, count, bytes)));
+    }
+    return this.#roomWaiters.wait(payload, count, bytes, signal, this.#admitWaiters);
+  }
+
+  #hasRoom(count: number, bytes: number): boolean {
+    return this.#queue.hasRoom(count, bytes, this.options.maxInflightRecords, this.options.maxInflightBytes);
+  }
+
+  #admit(payload: EntryPayload, count: number, bytes: number): number {
+    const offset = this.#queue.push(payload, count, bytes);
+    if (!this.#wakeScheduled && this.#wake !== undefined) this.#scheduleWake();
+    return offset;
+  }
+
+  #scheduleWake(): void {
+    if (this.#wakeScheduled) return;
+    this.#wakeScheduled = true;
+    setImmediate(this.#runWake);
+  }
+
+  #waitFor(target: number, operation: string, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(cancelledError(signal, operation));
+    if (target < this.#queue.start) return Promise.resolve();
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#state === "closed") return Promise.reject(this.#closedError());
+    return this.#offsetWaiters.wait(target, this.options.flushTimeoutMs, operation, signal);
+  }
+
+  #closedError(): ZerobusError {
+    if (this.#failure !== undefined) {
+      return new ZerobusError("stream_closed", `the stream failed: ${this.#failure.rawMessage}`, {
+        retryable: false,
+        cause: this.#failure,
+      });
+    }
+    return new ZerobusError("stream_closed", `the stream is ${this.#state}`, { retryable: false });
+  }
+
+  #call(name: string, callback: () => void): void {
+    try {
+      callback();
+    } catch (error) {
+      this.#logger.error(`the ${name} callback threw; it must not throw`, { error });
+    }
+  }
+}
