@@ -1,0 +1,81 @@
+// Reads vitest's JSON report and prints the counts per project (the folder a test file lives in:
+// packages/<name>, apps/<name>, tooling/<name>, as tooling/vitest/projects.ts names projects).
+// Writes "<passed> <failed>" to --counts for .ci/run. Exits 1 when the report is missing or a --require'd
+// project ran zero tests.
+//
+//   node .ci/vitest-summary.mjs --report vitest.json --counts counts.txt [--require core ...]
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { relative, resolve, sep } from "node:path";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    report: { type: "string" },
+    counts: { type: "string" },
+    require: { type: "string", multiple: true, default: [] },
+  },
+});
+
+const root = resolve(import.meta.dirname, "..");
+
+/** The project of a test file: the folder under packages/, apps/ or tooling/. */
+function projectOf(file) {
+  const [group, name] = relative(root, file).split(sep);
+  return ["packages", "apps", "tooling"].includes(group) && name ? name : "(root)";
+}
+
+let report;
+try {
+  report = JSON.parse(readFileSync(values.report, "utf8"));
+} catch (error) {
+  console.log(`vitest: no usable JSON report (${error.message})`);
+  writeFileSync(values.counts, "0 0\n");
+  process.exit(1);
+}
+
+const projects = new Map();
+const count = (name) => {
+  if (!projects.has(name)) projects.set(name, { passed: 0, failed: 0, skipped: 0 });
+  return projects.get(name);
+};
+
+for (const file of report.testResults) {
+  const counts = count(projectOf(file.name));
+  for (const test of file.assertionResults) {
+    if (test.status === "passed") counts.passed++;
+    else if (test.status === "failed") counts.failed++;
+    else counts.skipped++;
+  }
+  // A file that fails outside any test (an import error, a failing hook) reports no failed test.
+  if (file.status === "failed" && !file.assertionResults.some((test) => test.status === "failed")) {
+    console.log(`vitest: ${relative(root, file.name)} failed outside its tests: ${file.message}`);
+    counts.failed++;
+  }
+}
+
+let ok = true;
+for (const name of values.require) {
+  if (!projects.has(name)) {
+    count(name);
+    console.log(`vitest: required project ${name} ran no test file`);
+  }
+}
+
+console.log("vitest per project:");
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const [name, counts] of [...projects].sort(([a], [b]) => a.localeCompare(b))) {
+  const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : "";
+  console.log(`  ${name.padEnd(20)} ${counts.passed} passed, ${counts.failed} failed${skipped}`);
+  if (values.require.includes(name) && counts.passed + counts.failed === 0) {
+    console.log(`vitest: required project ${name} ran zero tests`);
+    ok = false;
+  }
+  total.passed += counts.passed;
+  total.failed += counts.failed;
+  total.skipped += counts.skipped;
+}
+if (total.skipped > 0) console.log(`vitest: ${total.skipped} tests skipped or todo (not counted as passed)`);
+
+writeFileSync(values.counts, `${total.passed} ${total.failed}\n`);
+process.exit(ok ? 0 : 1);
