@@ -45,6 +45,8 @@ function project(dir: string, name: string): TestProjectInlineConfiguration {
 export function zerobusProjects(): TestProjectInlineConfiguration[] {
   const projects: TestProjectInlineConfiguration[] = [];
   for (const group of ["packages", "apps", "tooling"]) {
+    // git keeps no empty folders: `apps/` does not exist in a fresh clone until an app is committed.
+    if (!existsSync(join(root, group))) continue;
     for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const dir = `${group}/${entry.name}`;
