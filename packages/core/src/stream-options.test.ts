@@ -232,3 +232,21 @@ describe("resolveStreamOptions", () => {
     expect(error.message).toContain("stream options must be an object");
   });
 });
+
+describe("unknown options", () => {
+  it("refuses a key that is not an option, naming it", () => {
+    const error = thrown(() => resolveUntyped({ maxInflight: 5 }));
+    expect(error.code).toBe("invalid_argument");
+    expect(error.message).toContain('unknown stream option "maxInflight"');
+  });
+
+  it("points users of other SDKs to our name", () => {
+    expect(thrown(() => resolveUntyped({ maxInflightRequests: 5 })).message).toContain(
+      "did you mean maxInflightRecords?",
+    );
+  });
+
+  it("accepts every documented option", () => {
+    expect(() => resolveUntyped({ ...defaultStreamOptions, recordType: RecordType.Json })).not.toThrow();
+  });
+});

@@ -138,6 +138,21 @@ function resolveRecordType(value: unknown, hasDescriptor: boolean): SupportedRec
   return value;
 }
 
+/** Names other Zerobus SDKs use for our options, so a port gets a pointer instead of a silent no-op. */
+const renamedOptions: Readonly<Record<string, string>> = {
+  maxInflightRequests: "maxInflightRecords",
+  maxInflightRecordsCount: "maxInflightRecords",
+};
+
+/** A typo'd option would otherwise be dropped without a word: refuse keys that are not options. */
+function checkKnownKeys(given: Record<string, unknown>): void {
+  for (const key of Object.keys(given)) {
+    if (key === "recordType" || key in defaultStreamOptions) continue;
+    const hint = renamedOptions[key] ? ` (did you mean ${renamedOptions[key]}?)` : "";
+    throw new ZerobusError("invalid_argument", `unknown stream option ${JSON.stringify(key)}${hint}`);
+  }
+}
+
 /**
  * Applies the defaults and validates every option, refusing bad values with `invalid_argument` naming the
  * option. `hasDescriptor` says whether the table came with a descriptor (it decides the inferred record type).
@@ -150,6 +165,7 @@ export function resolveStreamOptions(
   if (typeof given !== "object" || given === null || Array.isArray(given)) {
     throw new ZerobusError("invalid_argument", "stream options must be an object");
   }
+  checkKnownKeys(given);
   const pick = <K extends keyof typeof defaultStreamOptions>(key: K) =>
     given[key] === undefined ? defaultStreamOptions[key] : given[key];
   const numeric = (key: NumericOption) =>
