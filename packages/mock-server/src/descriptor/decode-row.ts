@@ -1,0 +1,115 @@
+import {
+  type DescField,
+  type DescMessage,
+  fromBinary,
+  isFieldSet,
+  type JsonValue,
+  type Message,
+  ScalarType,
+  toJson,
+} from "@bufbuild/protobuf";
+import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { FieldDescriptorProto_Label } from "@bufbuild/protobuf/wkt";
+
+/**
+ * Decodes one proto record with the stream's row type, strictly: every known field must carry the wire type
+ * its declaration implies (protobuf decoders otherwise misread such bytes silently) and every proto2
+ * `required` field must be set. Returns the record as proto JSON; throws an `Error` saying what is wrong.
+ */
+export function decodeRow(message: DescMessage, bytes: Uint8Array): JsonValue {
+  checkWireTypes(message, new BinaryReader(bytes), bytes.length);
+  const decoded = fromBinary(message, bytes);
+  checkRequired(message, decoded);
+  try {
+    return toJson(message, decoded);
+  } catch {
+    // Values proto JSON cannot express (NaN in an int field cannot occur; unknown enum names can) keep null.
+    return null;
+  }
+}
+
+function checkWireTypes(message: DescMessage, reader: BinaryReader, end: number): void {
+  while (reader.pos < end) {
+    const [number, wireType] = reader.tag();
+    const field = message.fields.find((candidate) => candidate.number === number);
+    if (!field) {
+      reader.skip(wireType, number);
+      continue;
+    }
+    const allowed = allowedWireTypes(field);
+    if (!allowed.includes(wireType)) {
+      throw new Error(
+        `field "${field.name}" (#${number}) of ${message.typeName} has wire type ${wireType}, expected ${allowed.join(" or ")}`,
+      );
+    }
+    const nested = nestedMessage(field);
+    if (nested && wireType === WireType.LengthDelimited) {
+      const length = reader.uint32();
+      const nestedEnd = reader.pos + length;
+      if (nestedEnd > end) throw new Error(`field "${field.name}" of ${message.typeName} is truncated`);
+      checkWireTypes(nested, reader, nestedEnd);
+    } else {
+      reader.skip(wireType, number);
+    }
+  }
+  if (reader.pos !== end) throw new Error(`${message.typeName} is truncated`);
+}
+
+function nestedMessage(field: DescField): DescMessage | undefined {
+  if (field.fieldKind === "message") return field.message;
+  if (field.fieldKind === "list" && field.listKind === "message") return field.message;
+  return undefined;
+}
+
+function allowedWireTypes(field: DescField): WireType[] {
+  switch (field.fieldKind) {
+    case "scalar":
+      return [scalarWireType(field.scalar)];
+    case "enum":
+      return [WireType.Varint];
+    case "message":
+      return [field.delimitedEncoding ? WireType.StartGroup : WireType.LengthDelimited];
+    case "map":
+      return [WireType.LengthDelimited];
+    case "list":
+      if (field.listKind === "message") {
+        return [field.delimitedEncoding ? WireType.StartGroup : WireType.LengthDelimited];
+      }
+      if (field.listKind === "enum") return [WireType.Varint, WireType.LengthDelimited];
+      {
+        const element = scalarWireType(field.scalar);
+        // Packed and unpacked encodings are both valid for repeated numeric fields.
+        return element === WireType.LengthDelimited ? [element] : [element, WireType.LengthDelimited];
+      }
+  }
+}
+
+function scalarWireType(scalar: ScalarType): WireType {
+  switch (scalar) {
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return WireType.Bit64;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return WireType.Bit32;
+    case ScalarType.STRING:
+    case ScalarType.BYTES:
+      return WireType.LengthDelimited;
+    default:
+      return WireType.Varint;
+  }
+}
+
+function checkRequired(message: DescMessage, decoded: Message): void {
+  for (const field of message.fields) {
+    const set = isFieldSet(decoded, field);
+    if (field.proto.label === FieldDescriptorProto_Label.REQUIRED && !set) {
+      throw new Error(`required field "${field.name}" of ${message.typeName} is missing`);
+    }
+    if (field.fieldKind === "message" && set) {
+      checkRequired(field.message, (decoded as unknown as Record<string, Message>)[field.localName]!);
+    }
+  }
+}

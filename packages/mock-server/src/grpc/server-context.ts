@@ -1,0 +1,29 @@
+import type { TokenStore } from "../oauth/token-store.js";
+import type { AckPolicy } from "../script/ack-policy.js";
+import type { MockConnection } from "./mock-connection.js";
+import type { TableState } from "./table-state.js";
+
+/** Which of the real server's checks are on (all by default). */
+export interface MockChecks {
+  /** `x-databricks-zerobus-table-name` must equal the created table. */
+  tableHeader: boolean;
+  /** `offset_id` must be present and run 0, 1, 2… per connection. */
+  offsets: boolean;
+  /** JSON records must parse as objects; proto records must decode with the descriptor. */
+  records: boolean;
+}
+
+/** What a connection needs from the server that owns it. */
+export interface ServerContext {
+  readonly acceptAnyToken: boolean;
+  readonly maxMessageBytes: number;
+  readonly checks: MockChecks;
+  readonly tokens: TokenStore;
+  defaultAckPolicy(): AckPolicy;
+  /** The state of a table, created on first use. */
+  table(name: string): TableState;
+  /** Destroys the transport connection under `connection` (and every stream sharing it). */
+  dropTransport(connection: MockConnection): void;
+  /** Forgets a connection that ended. */
+  connectionEnded(connection: MockConnection): void;
+}

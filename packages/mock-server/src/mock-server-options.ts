@@ -1,0 +1,31 @@
+import type { MockChecks } from "./grpc/server-context.js";
+import type { TokenEndpointOptions } from "./oauth/token-endpoint.js";
+import type { AckPolicy } from "./script/ack-policy.js";
+
+/** The service's per-message limit: 10 MiB (PROTOCOL.md A.10). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+/** Options of `createMockServer`; every one has a default. */
+export interface MockServerOptions {
+  /** Serve gRPC over TLS with a CA and a loopback certificate generated at start (default false). */
+  tls?: boolean;
+  /** Address to bind (default `"127.0.0.1"`). */
+  host?: string;
+  /** gRPC port (default 0: a free port). */
+  port?: number;
+  /** OAuth token endpoint port (default 0: a free port). */
+  tokenPort?: number;
+  /**
+   * Accept any `Bearer` token instead of only unexpired tokens this server issued for the table (default
+   * false). For clients that use a static token.
+   */
+  acceptAnyToken?: boolean;
+  /** The ack policy of tables without their own (default `"immediate"`). */
+  ackPolicy?: AckPolicy;
+  /** Requests larger than this end the stream with RESOURCE_EXHAUSTED (default 10 MiB). */
+  maxMessageBytes?: number;
+  /** Turn individual checks off (all on by default). */
+  checks?: Partial<MockChecks>;
+  /** Client credentials, required workspace id and token lifetime of the OAuth endpoint. */
+  oauth?: TokenEndpointOptions;
+}
