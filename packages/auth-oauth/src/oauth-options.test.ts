@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { fromOAuthClientCredentials } from "./index.js";
 
-const valid = { workspaceUrl: "https://example.cloud.databricks.com", clientId: "id", clientSecret: "s3cret-value" };
+const valid = {
+  workspaceUrl: "https://example.cloud.databricks.com",
+  clientId: "id",
+  clientSecret: "s3cret-value",
+};
 
 describe("fromOAuthClientCredentials options", () => {
   it("does no I/O at construction: a provider is built without a reachable endpoint", () => {

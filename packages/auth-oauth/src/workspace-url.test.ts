@@ -5,7 +5,10 @@ describe("normalizeWorkspaceUrl", () => {
   it.each([
     ["https://dbc-a1b2c3d4-e5f6.cloud.databricks.com", "https://dbc-a1b2c3d4-e5f6.cloud.databricks.com"],
     ["https://dbc-a1b2c3d4-e5f6.cloud.databricks.com/", "https://dbc-a1b2c3d4-e5f6.cloud.databricks.com"],
-    ["https://adb-1234567890123456.7.azuredatabricks.net///", "https://adb-1234567890123456.7.azuredatabricks.net"],
+    [
+      "https://adb-1234567890123456.7.azuredatabricks.net///",
+      "https://adb-1234567890123456.7.azuredatabricks.net",
+    ],
     ["adb-1234567890123456.7.azuredatabricks.net", "https://adb-1234567890123456.7.azuredatabricks.net"],
     ["  HTTPS://Example.Cloud.Databricks.com:8443/ \n", "https://example.cloud.databricks.com:8443"],
     ["http://127.0.0.1:40123/", "http://127.0.0.1:40123"],
