@@ -56,7 +56,8 @@ export class StreamEngine {
   #wakeScheduled = false;
   readonly #runWake = (): void => {
     this.#wakeScheduled = false;
-    if (this.#queue.hasQueued && acceptingStates.has(this.#state)) this.#wake?.();
+    // `closing` still sends: close() flushes what was accepted before it.
+    if (this.#queue.hasQueued && this.#state !== "closed" && this.#state !== "failed") this.#wake?.();
   };
   readonly #admitWaiters = (): void => {
     for (let waiter = this.#roomWaiters.peek(); waiter !== undefined; waiter = this.#roomWaiters.peek()) {

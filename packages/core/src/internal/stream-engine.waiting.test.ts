@@ -259,3 +259,29 @@ describe("StreamEngine state and events", () => {
     expect(stream.stats().recordsAcked).toBe(1);
   });
 });
+
+describe("StreamEngine wake-ups", () => {
+  it("still wakes the connection while closing, so close() can flush what was accepted", async () => {
+    const stream = engine();
+    let woken = 0;
+    stream.setWakeHandler(() => {
+      woken++;
+    });
+    await stream.ingestRecord("{}");
+    stream.setState("closing");
+    await turn();
+    expect(woken).toBe(1);
+  });
+
+  it("does not wake the connection of a failed stream", async () => {
+    const stream = engine();
+    let woken = 0;
+    stream.setWakeHandler(() => {
+      woken++;
+    });
+    await stream.ingestRecord("{}");
+    stream.fail(new ZerobusError("internal", "x"));
+    await turn();
+    expect(woken).toBe(0);
+  });
+});

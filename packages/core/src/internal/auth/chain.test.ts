@@ -64,7 +64,11 @@ describe("chain", () => {
     const error = await Promise.resolve(outer.getHeaders(context)).catch((e: unknown) => e);
     expect(isCredentialsNotFound(error)).toBe(true);
     expect(error).toMatchObject({ code: "auth_failed", retryable: false });
-    expect(credentialsSearched(error)).toEqual(["DATABRICKS_TOKEN not set", "no ~/.databrickscfg", "MY_TOKEN not set"]);
+    expect(credentialsSearched(error)).toEqual([
+      "DATABRICKS_TOKEN not set",
+      "no ~/.databrickscfg",
+      "MY_TOKEN not set",
+    ]);
     expect(credentialsSearched(new Error("other"))).toEqual([]);
     expect((error as Error).message).toBe(
       "[auth_failed] no credentials found; looked for: DATABRICKS_TOKEN not set; no ~/.databrickscfg; " +

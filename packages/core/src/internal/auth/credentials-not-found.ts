@@ -19,7 +19,9 @@ export function credentialsNotFound(message: string, lookedFor: readonly string[
 
 /** True for an error made by {@link credentialsNotFound} (from any copy of `@zerobus/core`). */
 export function isCredentialsNotFound(error: unknown): error is ZerobusError {
-  return typeof error === "object" && error !== null && Array.isArray((error as Record<symbol, unknown>)[searched]);
+  return (
+    typeof error === "object" && error !== null && Array.isArray((error as Record<symbol, unknown>)[searched])
+  );
 }
 
 /** The places a {@link credentialsNotFound} error says were searched; empty for any other value. */

@@ -1,0 +1,93 @@
+import * as grpc from "@grpc/grpc-js";
+import type {
+  BackendConfig,
+  HeadersProvider,
+  HeadersReason,
+  ResolvedStreamOptions,
+  TableDescriptor,
+} from "@zerobus/core";
+import { resolveHeaders, ZerobusError } from "@zerobus/core";
+import { Connection } from "./connection.js";
+import { encodeCreateRequest } from "./create-request.js";
+import { SDK_HEADER, SDK_HEADER_VALUE } from "./version.js";
+
+/** Everything one connection attempt needs. */
+export interface DialContext {
+  readonly client: grpc.Client;
+  readonly config: BackendConfig;
+  readonly table: TableDescriptor;
+  readonly options: ResolvedStreamOptions;
+  readonly headers: HeadersProvider;
+}
+
+/** One connection attempt for a given reason; rejects with a `ZerobusError`. */
+export type Dial = (reason: HeadersReason, signal: AbortSignal) => Promise<Connection>;
+
+/**
+ * Makes the function that runs one connection attempt (PROTOCOL.md B §4.3 step 4): headers from the
+ * provider, open the call, send `create`, wait for the create response — all under one
+ * `recoveryTimeoutMs` timeout (`deadline_exceeded`, retryable). `signal` abandons the attempt (`cancelled`).
+ */
+export function makeDial(context: DialContext): Dial {
+  const createRequest = encodeCreateRequest(context.table, context.options.recordType);
+  const timeoutMs = context.options.recoveryTimeoutMs;
+  return async (reason, signal) => {
+    const attempt = new AbortController();
+    const timer = setTimeout(
+      () =>
+        attempt.abort(
+          new ZerobusError("deadline_exceeded", `stream creation timed out after ${timeoutMs} ms`, {
+            retryable: true,
+          }),
+        ),
+      timeoutMs,
+    );
+    const forward = () =>
+      attempt.abort(
+        new ZerobusError("cancelled", "stream creation was cancelled", {
+          retryable: false,
+          cause: signal.reason,
+        }),
+      );
+    if (signal.aborted) forward();
+    else signal.addEventListener("abort", forward, { once: true });
+    try {
+      const headers = await abortable(
+        resolveHeaders(context.headers, {
+          reason,
+          tableName: context.table.tableName,
+          endpoint: context.config.endpoint,
+          workspaceId: context.config.workspaceId,
+          signal: attempt.signal,
+        }),
+        attempt.signal,
+      );
+      const metadata = new grpc.Metadata();
+      for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
+      if (headers[SDK_HEADER] === undefined) metadata.set(SDK_HEADER, SDK_HEADER_VALUE);
+      return await Connection.open(context.client, metadata, createRequest, attempt.signal);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", forward);
+    }
+  };
+}
+
+/** Settles with `promise`, or rejects with the abort reason as soon as `signal` fires. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,352 @@
+import type {
+  BackendStream,
+  CallOptions,
+  HeadersReason,
+  Logger,
+  OpenStreamContext,
+  ResolvedStreamOptions,
+  StreamEvents,
+  StreamState,
+  StreamStats,
+  SupportedRecordType,
+  WireRecord,
+} from "@zerobus/core";
+import { ZerobusError } from "@zerobus/core";
+import { StreamEngine } from "@zerobus/core/internal";
+import type { Connection, ConnectionListener } from "./connection.js";
+import type { Dial } from "./dial.js";
+import { encodeIngestRequest } from "./request-encoder.js";
+import type { ServerMessage } from "./response-decoder.js";
+import type { RetryEpisode } from "./retry-episode.js";
+import { connectWithRetries, newEpisode } from "./retry-episode.js";
+
+/** What a stream needs from its backend. */
+export interface JsStreamContext {
+  readonly tableName: string;
+  readonly dial: Dial;
+  /** Opens a new stream on the same table, headers and options (recreation). */
+  readonly reopen: (context: OpenStreamContext) => Promise<BackendStream>;
+  /** Called once when the stream is over (closed or failed), so the backend forgets it. */
+  readonly onFinished: (stream: JsStream) => void;
+}
+
+/**
+ * A stream of backend-js: the shared {@link StreamEngine} for records, offsets and waiters, driven over
+ * grpc-js connections. This class is the supervisor of PROTOCOL.md Part A: it sends the engine's requests
+ * (respecting write backpressure), validates acks (A.2), runs the lack-of-ack timer (A.6), pauses on a
+ * close signal (A.5), recovers with re-send (A.4) and fails terminally (A.7, A.8).
+ */
+export class JsStream implements BackendStream, ConnectionListener {
+  readonly tableName: string;
+  readonly recordType: SupportedRecordType;
+  readonly #context: JsStreamContext;
+  readonly #engine: StreamEngine;
+  readonly #events: StreamEvents | undefined;
+  /** Aborted when the stream is over: stops any reconnection in progress. */
+  readonly #lifetime = new AbortController();
+  #connection: Connection | undefined;
+  #streamId: string | undefined;
+  /** The recovery still waiting for its first ack on the current connection (A.4). */
+  #unconfirmed: RetryEpisode | undefined;
+  #paused = false;
+  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  #ackTimer: ReturnType<typeof setTimeout> | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #pump = (): void => this.#send();
+
+  private constructor(context: JsStreamContext, engine: StreamEngine, events: StreamEvents | undefined) {
+    this.tableName = context.tableName;
+    this.recordType = engine.options.recordType;
+    this.#context = context;
+    this.#engine = engine;
+    this.#events = events;
+  }
+
+  /**
+   * Connects (with retries per the options) and resolves once the server created the stream; seeded
+   * records (recreation) are sent first.
+   */
+  static async open(
+    context: JsStreamContext,
+    options: ResolvedStreamOptions,
+    open: OpenStreamContext,
+    logger: Logger,
+  ): Promise<JsStream> {
+    const engine = new StreamEngine({ options, events: open.events, logger, seed: open.seed });
+    const stream = new JsStream(context, engine, open.events);
+    const signal = open.signal
+      ? AbortSignal.any([open.signal, stream.#lifetime.signal])
+      : stream.#lifetime.signal;
+    const connection = await connectWithRetries(context.dial, newEpisode(), engine.options, "create", signal);
+    stream.#install(connection);
+    return stream;
+  }
+
+  // ---- BackendStream ----------------------------------------------------------------------------------
+
+  get state(): StreamState {
+    return this.#engine.state;
+  }
+
+  get streamId(): string | undefined {
+    return this.#streamId;
+  }
+
+  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
+    return this.#engine.ingestRecord(record, options);
+  }
+
+  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
+    return this.#engine.ingestRecords(records, options);
+  }
+
+  waitForOffset(offset: bigint, options?: CallOptions): Promise<void> {
+    return this.#engine.waitForOffset(offset, options);
+  }
+
+  flush(options?: CallOptions): Promise<void> {
+    return this.#engine.flush(options);
+  }
+
+  getUnackedRecords(): WireRecord[] {
+    return this.#engine.getUnackedRecords();
+  }
+
+  getUnackedBatches(): WireRecord[][] {
+    return this.#engine.getUnackedBatches();
+  }
+
+  stats(): StreamStats {
+    return this.#engine.stats();
+  }
+
+  /**
+   * Flushes, then ends the connection (A.8). Idempotent: later calls share the first one's outcome on a
+   * closing stream and resolve on a closed one; a failed stream rejects with its failure. If the flush
+   * fails (timeout, abort) the stream still closes, its unacked records stay retrievable, and close
+   * rejects with that error.
+   */
+  close(options?: CallOptions): Promise<void> {
+    const failure = this.#engine.failure;
+    if (failure !== undefined) return Promise.reject(failure);
+    if (this.#closing === undefined) this.#closing = this.#close(options);
+    return this.#closing;
+  }
+
+  recreate(context?: OpenStreamContext): Promise<BackendStream> {
+    const state = this.#engine.state;
+    if (state !== "failed" && state !== "closed") {
+      return Promise.reject(
+        new ZerobusError(
+          "invalid_state",
+          `only a failed or closed stream can be recreated; this one is ${state}`,
+        ),
+      );
+    }
+    return this.#context.reopen({
+      ...(this.#events === undefined ? {} : { events: this.#events }),
+      ...context,
+      seed: this.#engine.getUnackedBatches(),
+    });
+  }
+
+  /** Ends the stream at once without flushing (the backend shuts down): pending calls reject. */
+  abort(error: ZerobusError): void {
+    if (this.#engine.state === "closed" || this.#engine.failure !== undefined) return;
+    const connection = this.#connection;
+    this.#fail(error);
+    connection?.cancel();
+  }
+
+  // ---- ConnectionListener -----------------------------------------------------------------------------
+
+  onMessage(connection: Connection, message: ServerMessage): void {
+    if (connection !== this.#connection) return;
+    switch (message.kind) {
+      case "ack":
+        this.#onAck(message.upTo);
+        return;
+      case "closeSignal":
+        this.#onCloseSignal(message.durationMs);
+        return;
+      case "created":
+        this.#break(new ZerobusError("protocol_error", "the server sent a second create response"));
+        return;
+      default:
+        this.#break(new ZerobusError("protocol_error", message.reason));
+    }
+  }
+
+  onEnd(connection: Connection, error: ZerobusError): void {
+    if (connection === this.#connection) this.#break(error);
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------
+
+  #install(connection: Connection): void {
+    this.#engine.requeueSent();
+    this.#connection = connection;
+    this.#streamId = connection.streamId;
+    connection.listen(this);
+    this.#engine.setWakeHandler(this.#pump);
+    this.#send();
+  }
+
+  /** Sends queued requests until none is left, the connection pushes back, or a close signal paused us. */
+  #send(): void {
+    const connection = this.#connection;
+    if (connection === undefined || this.#paused || connection.blocked) return;
+    const recordType = this.recordType;
+    for (
+      let request = this.#engine.nextRequest();
+      request !== undefined;
+      request = this.#engine.nextRequest()
+    ) {
+      // A.6: the ack clock starts when something is in flight and nothing was before.
+      if (this.#ackTimer === undefined) this.#armAckTimer();
+      if (!connection.write(encodeIngestRequest(request, recordType))) {
+        connection.whenDrained(this.#pump);
+        return;
+      }
+    }
+  }
+
+  #onAck(upTo: bigint | undefined): void {
+    if (upTo === undefined) {
+      this.#break(
+        new ZerobusError("protocol_error", "the server sent an ack without durability_ack_up_to_offset"),
+      );
+      return;
+    }
+    const error = this.#engine.acknowledge(upTo);
+    if (error !== undefined) {
+      this.#break(error);
+      return;
+    }
+    if (this.#unconfirmed !== undefined) this.#recovered();
+    if (this.#engine.hasSentUnacked) {
+      if (!this.#paused) this.#ackTimer?.refresh();
+    } else {
+      this.#clearAckTimer();
+      if (this.#paused) this.#reconnect(undefined);
+    }
+  }
+
+  #onCloseSignal(durationMs: number): void {
+    // With recovery off the signal is ignored; the server's eventual end is then a failure (B §1.6).
+    if (!this.#engine.options.recovery || this.#paused) return;
+    const limit = this.#engine.options.streamPausedMaxWaitTimeMs;
+    const waitMs = limit === undefined ? durationMs : Math.min(limit, durationMs);
+    this.#paused = true;
+    this.#clearAckTimer();
+    if (this.#engine.state !== "closing") this.#engine.setState("paused");
+    if (waitMs === 0 || !this.#engine.hasSentUnacked) {
+      this.#reconnect(undefined);
+      return;
+    }
+    this.#pauseTimer = setTimeout(() => this.#reconnect(undefined), waitMs);
+  }
+
+  #armAckTimer(): void {
+    const timeoutMs = this.#engine.options.serverLackOfAckTimeoutMs;
+    this.#ackTimer = setTimeout(() => {
+      this.#ackTimer = undefined;
+      this.#break(
+        new ZerobusError(
+          "ack_timeout",
+          `no acknowledgement from the server for ${timeoutMs} ms with records in flight`,
+        ),
+      );
+    }, timeoutMs);
+  }
+
+  #clearAckTimer(): void {
+    if (this.#ackTimer !== undefined) clearTimeout(this.#ackTimer);
+    this.#ackTimer = undefined;
+  }
+
+  /** Drops the current connection (if any) and its timers. */
+  #teardown(): void {
+    this.#clearAckTimer();
+    if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = undefined;
+    this.#paused = false;
+    const connection = this.#connection;
+    this.#connection = undefined;
+    connection?.close();
+  }
+
+  /** The connection failed with `error`: recover when allowed (A.3, A.4), else fail for good. */
+  #break(error: ZerobusError): void {
+    this.#teardown();
+    const state = this.#engine.state;
+    if (state === "closed" || state === "failed") return;
+    const unauthenticated = error.code === "unauthenticated";
+    const episode = this.#unconfirmed ?? newEpisode();
+    this.#unconfirmed = undefined;
+    if (!this.#engine.options.recovery || (!error.retryable && !(unauthenticated && !episode.refreshUsed))) {
+      this.#fail(error);
+      return;
+    }
+    if (unauthenticated) episode.refreshUsed = true;
+    this.#recover(episode, unauthenticated ? "unauthenticated" : "recovery", error);
+  }
+
+  /** Leaves the current connection on purpose (end of a close-signal pause) and reconnects. */
+  #reconnect(reason: ZerobusError | undefined): void {
+    this.#teardown();
+    this.#recover(this.#unconfirmed ?? newEpisode(), "recovery", reason);
+  }
+
+  #recover(episode: RetryEpisode, reason: HeadersReason, cause: ZerobusError | undefined): void {
+    this.#engine.requeueSent();
+    if (this.#engine.state !== "closing") this.#engine.setState("recovering", cause);
+    connectWithRetries(this.#context.dial, episode, this.#engine.options, reason, this.#lifetime.signal).then(
+      (connection) => {
+        const state = this.#engine.state;
+        if (state === "closed" || state === "failed") {
+          connection.close();
+          return;
+        }
+        const somethingUnacked = this.#engine.hasQueued;
+        this.#install(connection);
+        // A.4: with records to re-send, success waits for an ack on the new connection.
+        if (somethingUnacked) this.#unconfirmed = episode;
+        else this.#recovered();
+      },
+      (error: unknown) => this.#fail(ZerobusError.from(error)),
+    );
+  }
+
+  #recovered(): void {
+    this.#unconfirmed = undefined;
+    this.#engine.noteRecovery();
+    if (this.#engine.state !== "closing") this.#engine.setState("open");
+  }
+
+  #fail(error: ZerobusError): void {
+    if (this.#engine.state === "closed" || this.#engine.failure !== undefined) return;
+    this.#teardown();
+    this.#lifetime.abort(error);
+    this.#engine.fail(error);
+    this.#context.onFinished(this);
+  }
+
+  async #close(options: CallOptions | undefined): Promise<void> {
+    if (this.#engine.state === "closed") return;
+    this.#engine.setState("closing");
+    let flushError: unknown;
+    try {
+      await this.#engine.flush(options);
+    } catch (error) {
+      flushError = error;
+    }
+    const failure = this.#engine.failure;
+    if (failure !== undefined) throw failure;
+    this.#teardown();
+    this.#lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
+    this.#engine.setState("closed");
+    this.#context.onFinished(this);
+    if (flushError !== undefined) throw flushError;
+  }
+}

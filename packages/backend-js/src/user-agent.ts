@@ -1,0 +1,18 @@
+import { ZerobusError } from "@zerobus/core";
+import { PACKAGE_NAME, VERSION } from "./version.js";
+
+/** Visible ASCII and spaces: what a user-agent header may carry. */
+const printable = /^[\x20-\x7e]*$/;
+
+/**
+ * The user agent of backend-js (PROTOCOL.md A.12): the SDK with its version, this package and backend,
+ * then the application's name when given. grpc-js appends its own `grpc-node-js/<version>`.
+ */
+export function userAgent(applicationName: string | undefined): string {
+  const base = `zerobus-sdk-ts/${VERSION} (${PACKAGE_NAME}/${VERSION}; backend=js)`;
+  if (applicationName === undefined || applicationName === "") return base;
+  if (!printable.test(applicationName)) {
+    throw new ZerobusError("invalid_argument", "applicationName must be printable ASCII");
+  }
+  return `${base} ${applicationName}`;
+}
