@@ -25,7 +25,7 @@ export {
   DEFAULT_TOKEN_TTL_SECONDS,
   TokenEndpoint,
 } from "./oauth/token-endpoint.js";
-export { TOKEN_PATH } from "./oauth/token-http-server.js";
+export { TOKEN_PATH } from "./oauth/token-http-path.js";
 export type { TokenStep } from "./oauth/token-step.js";
 export type { IssuedToken, TokenFilter, TokenRefusal } from "./oauth/token-store.js";
 export type { ExpectedRecord } from "./recording/record-matching.js";

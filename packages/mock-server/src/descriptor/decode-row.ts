@@ -21,7 +21,8 @@ export function decodeRow(message: DescMessage, bytes: Uint8Array): JsonValue {
   const decoded = fromBinary(message, bytes);
   checkRequired(message, decoded);
   try {
-    return toJson(message, decoded);
+    // Proto field names: they are the table's column names (descriptors often lack json_name).
+    return toJson(message, decoded, { useProtoFieldName: true });
   } catch {
     // Values proto JSON cannot express (NaN in an int field cannot occur; unknown enum names can) keep null.
     return null;

@@ -1,4 +1,5 @@
-import { type CreateIngestStreamRequest, RecordType } from "@zerobus/proto";
+import { isFieldSet } from "@bufbuild/protobuf";
+import { type CreateIngestStreamRequest, CreateIngestStreamRequestSchema, RecordType } from "@zerobus/proto";
 import { type RowMessage, rowMessageFromDescriptor } from "../descriptor/row-message.js";
 import { GrpcStatusCode, type ResolvedStatus } from "../status.js";
 
@@ -36,9 +37,11 @@ export function checkCreate(
         : `${TABLE_NAME_HEADER} header "${headerTable}" does not match table_name "${table}"`,
     );
   }
-  if (create.recordType === undefined || create.recordType === RecordType.RECORD_TYPE_UNSPECIFIED) {
+  // proto2 presence: an absent record_type reads as UNSPECIFIED.
+  if (!isFieldSet(create, CreateIngestStreamRequestSchema.field.recordType))
+    return invalid("record_type is required");
+  if (create.recordType === RecordType.RECORD_TYPE_UNSPECIFIED)
     return invalid("record_type must be PROTO or JSON");
-  }
   if (create.recordType === RecordType.JSON) return { table, recordType: "json", row: undefined };
   if (create.recordType !== RecordType.PROTO) return invalid(`unknown record_type ${create.recordType}`);
   if (!create.descriptorProto || create.descriptorProto.length === 0) {

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary, isFieldSet } from "@bufbuild/protobuf";
 import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
-import { type EphemeralStreamRequest, EphemeralStreamRequestSchema } from "@zerobus/proto";
+import {
+  type EphemeralStreamRequest,
+  EphemeralStreamRequestSchema,
+  IngestRecordBatchRequestSchema,
+  IngestRecordRequestSchema,
+  IngestRecordResponseSchema,
+} from "@zerobus/proto";
 import type { IssuedToken } from "../oauth/token-store.js";
 import { ConnectionRecorder } from "../recording/connection-recorder.js";
 import type {
@@ -145,7 +151,11 @@ export class MockConnection implements LiveConnection {
     if (this.#state === "ended") return;
     let request: EphemeralStreamRequest;
     try {
-      request = fromBinary(EphemeralStreamRequestSchema, bytes);
+      // A plain view, so decoded `bytes` fields are Uint8Arrays rather than Buffers.
+      request = fromBinary(
+        EphemeralStreamRequestSchema,
+        new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
+      );
     } catch (error) {
       return this.endWith(invalid(`cannot decode EphemeralStreamRequest: ${(error as Error).message}`));
     }
@@ -236,7 +246,12 @@ export class MockConnection implements LiveConnection {
     if (payload.case === "createStream")
       return this.endWith(invalid("create_stream may be sent only once per stream"));
     if (payload.case === undefined) return this.endWith(invalid("request has no payload"));
-    const offset = payload.value.offsetId;
+    // proto2 presence: an absent offset_id reads as 0n, so ask whether it was on the wire.
+    const offsetField =
+      payload.case === "ingestRecord"
+        ? IngestRecordRequestSchema.field.offsetId
+        : IngestRecordBatchRequestSchema.field.offsetId;
+    const offset = isFieldSet(payload.value, offsetField) ? payload.value.offsetId : undefined;
     const entry = {
       connectionId: this.recording.id,
       offset,
@@ -361,8 +376,10 @@ export class MockConnection implements LiveConnection {
     if (this.#state === "ended") return;
     this.recording.responses.push(response);
     if (!(response instanceof Uint8Array) && response.payload.case === "ingestRecordResponse") {
-      const upTo = response.payload.value.durabilityAckUpToOffset;
-      if (upTo !== undefined) this.recording.acks.push(upTo);
+      const ack = response.payload.value;
+      if (isFieldSet(ack, IngestRecordResponseSchema.field.durabilityAckUpToOffset)) {
+        this.recording.acks.push(ack.durabilityAckUpToOffset);
+      }
     }
     this.call.write(response);
     this.#table?.recording.notify();

@@ -29,6 +29,7 @@ export class TableState {
       this.#scope === "table"
         ? this.#watch(new ScriptCursor(this.#steps, (step) => this.#applyAck(step)))
         : undefined;
+    if (this.#tableCursor) return this.#tableCursor;
     const state = this;
     const latest = (): ScriptCursor<ScriptStep> | undefined => state.#tableCursor ?? state.#latestCursor;
     return {
@@ -39,7 +40,11 @@ export class TableState {
         return latest()?.done ?? state.#steps.length === 0;
       },
       waitDone(timeoutMs = 5000) {
-        return state.recording.waitFor(() => this.done, { timeoutMs }, "script done");
+        return state.recording.waitFor(
+          () => this.done,
+          { timeoutMs },
+          "script done on the latest connection",
+        );
       },
     };
   }

@@ -1,9 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TokenEndpoint } from "./token-endpoint.js";
-
-/** The path of the OAuth token endpoint under the workspace URL. */
-export const TOKEN_PATH = "/oidc/v1/token";
+import { TOKEN_PATH } from "./token-http-path.js";
 
 /** A running HTTP server for the token endpoint. */
 export interface TokenHttpServer {

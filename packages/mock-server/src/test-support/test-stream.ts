@@ -1,4 +1,4 @@
-import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
+import { create, fromBinary, isFieldSet, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { Client, type ClientDuplexStream, credentials, Metadata, type StatusObject } from "@grpc/grpc-js";
 import {
   EPHEMERAL_STREAM_PATH,
@@ -6,6 +6,7 @@ import {
   EphemeralStreamRequestSchema,
   type EphemeralStreamResponse,
   EphemeralStreamResponseSchema,
+  IngestRecordResponseSchema,
   RecordType,
 } from "@zerobus/proto";
 
@@ -135,7 +136,10 @@ export class TestStream {
       const response = await this.next(timeoutMs);
       if (response.payload.case !== "ingestRecordResponse")
         throw new Error(`expected an ack, got ${response.payload.case}`);
-      acks.push(response.payload.value.durabilityAckUpToOffset ?? -99n);
+      const ack = response.payload.value;
+      if (!isFieldSet(ack, IngestRecordResponseSchema.field.durabilityAckUpToOffset))
+        throw new Error("ack without offset");
+      acks.push(ack.durabilityAckUpToOffset);
     }
     return acks;
   }
