@@ -1,0 +1,26 @@
+/**
+ * Scenario tags. `runConformance({ tags })` narrows a run to scenarios carrying one of them: only while a
+ * backend is being brought up (native part 1), never for a finished backend.
+ */
+export const conformanceTags = [
+  "creation",
+  "ingest",
+  "batch",
+  "ack",
+  "close",
+  "refusal",
+  "recovery",
+  "malformed",
+  "ack-timeout",
+  "close-signal",
+  "backpressure",
+  "concurrency",
+  "unacked",
+  "recreate",
+  "proxy",
+  "cancellation",
+  "soak",
+] as const;
+
+/** One scenario tag. */
+export type ConformanceTag = (typeof conformanceTags)[number];

@@ -1,0 +1,160 @@
+import type {
+  Backend,
+  BackendCapabilities,
+  BackendStream,
+  CapabilityGap,
+  CreateBackend,
+  HeadersContext,
+  HeadersProvider,
+  OpenStreamContext,
+  StreamOptions,
+  TableDescriptor,
+} from "@zerobus/core";
+import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import type { MockServer, MockServerOptions } from "@zerobus/mock-server";
+import { createMockServer } from "@zerobus/mock-server";
+import { afterAll, afterEach, beforeAll, it } from "vitest";
+import type { ConformanceTag } from "./conformance-tag.js";
+
+/**
+ * Options every scenario starts from: short backoffs and timeouts so failures show in milliseconds, not the
+ * production minutes. A scenario overrides what it tests.
+ */
+export const fastOptions: StreamOptions = {
+  recoveryBackoffMs: 30,
+  recoveryTimeoutMs: 3_000,
+  recoveryRetries: 3,
+  flushTimeoutMs: 15_000,
+  serverLackOfAckTimeoutMs: 10_000,
+};
+
+/** What `openStream` of the harness takes besides the table. */
+export interface OpenOptions extends Omit<OpenStreamContext, "seed"> {
+  options?: StreamOptions;
+  /** Defaults to a provider that fetches a fresh token from the mock server and records each call. */
+  provider?: HeadersProvider;
+  descriptorProto?: Uint8Array;
+}
+
+/** The per-file state every scenario uses: the mock server, a backend per test, cleanup. */
+export interface Harness {
+  /** The mock server of this file (reset after every test). */
+  readonly server: MockServer;
+  readonly capabilities: BackendCapabilities;
+  /** A fresh `catalog.schema.table` name, unique in the run. */
+  table(): string;
+  /** The backend of the current test (created on first use, closed after the test). */
+  backend(): Backend;
+  /** Opens a stream on the current test's backend with `fastOptions` under the given options. */
+  open(table: string, options?: OpenOptions): Promise<BackendStream>;
+  /** The reasons the default provider was called with, per table, in order. */
+  reasons(table: string): HeadersContext["reason"][];
+  /** The default provider: a fresh token from the mock server per call; records the reason. */
+  provider(): HeadersProvider;
+}
+
+/** Whether the scenarios of a tag run in this conformance run. */
+export type TagFilter = (tag: ConformanceTag) => boolean;
+
+let tableCounter = 0;
+
+/** Sets up the mock server and per-test cleanup for the scenarios registered in the calling `describe`. */
+export function useHarness(createBackend: CreateBackend, serverOptions: MockServerOptions = {}): Harness {
+  let server: MockServer | undefined;
+  let current: Backend | undefined;
+  let streams: BackendStream[] = [];
+  let capabilities: BackendCapabilities = {};
+  const reasons = new Map<string, HeadersContext["reason"][]>();
+
+  beforeAll(async () => {
+    server = await createMockServer(serverOptions);
+  });
+  afterEach(async () => {
+    await Promise.allSettled(streams.map((stream) => stream.close({ signal: AbortSignal.timeout(2_000) })));
+    await current?.close();
+    streams = [];
+    current = undefined;
+    reasons.clear();
+    server?.reset();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const harness: Harness = {
+    get server() {
+      if (!server) throw new Error("the mock server starts in beforeAll");
+      return server;
+    },
+    get capabilities() {
+      return capabilities;
+    },
+    table: () => `main.conformance.t${++tableCounter}_${process.pid}`,
+    backend() {
+      current ??= createBackend({
+        endpoint: harness.server.endpoint,
+        allowInsecure: true,
+        workspaceId: "1234567890123456",
+        logger: silentLogger,
+        ...(harness.server.ca ? { tls: { ca: harness.server.ca } } : {}),
+      });
+      capabilities = current.capabilities;
+      return current;
+    },
+    provider: () => ({
+      getHeaders(context) {
+        const list = reasons.get(context.tableName) ?? [];
+        list.push(context.reason);
+        reasons.set(context.tableName, list);
+        return harness.server.headers(context.tableName);
+      },
+    }),
+    reasons: (table) => reasons.get(table) ?? [],
+    async open(tableName, { options, provider, descriptorProto, ...context } = {}) {
+      const table: TableDescriptor = descriptorProto ? { tableName, descriptorProto } : { tableName };
+      const resolved = resolveStreamOptions(
+        { ...fastOptions, ...options },
+        { hasDescriptor: !!descriptorProto },
+      );
+      const stream = await harness
+        .backend()
+        .openStream(table, resolved, provider ?? harness.provider(), context);
+      streams.push(stream);
+      return stream;
+    },
+  };
+  return harness;
+}
+
+/**
+ * A test of a Part A behaviour a backend may declare missing (`capabilities`). Where the backend declares
+ * the gap, the same test runs as `it.fails`: it must fail, so the declaration stays true, and the day the
+ * gap closes the run says so.
+ */
+export function itGives(
+  harness: Harness,
+  gap: CapabilityGap,
+  name: string,
+  fn: () => Promise<void>,
+  timeout?: number,
+): void {
+  it(
+    name,
+    async () => {
+      harness.backend();
+      const reason = harness.capabilities[gap];
+      if (reason === undefined) return fn();
+      let failed = false;
+      try {
+        await fn();
+      } catch {
+        failed = true;
+      }
+      if (!failed)
+        throw new Error(
+          `the backend declares the gap ${gap} (${reason}) but the behaviour works: remove the gap`,
+        );
+    },
+    timeout,
+  );
+}

@@ -1,0 +1,116 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { GrpcStatusCode } from "@zerobus/mock-server";
+import { createProxy } from "proxy";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { jsonRecords } from "../expect-error.js";
+import type { Harness, TagFilter } from "../harness.js";
+import { itGives } from "../harness.js";
+
+const proxyVariables = ["grpc_proxy", "https_proxy", "http_proxy", "no_grpc_proxy", "no_proxy"] as const;
+
+/** Runs `fn` with the given proxy environment, restoring the previous one afterwards. */
+async function withEnvironment(
+  env: Partial<Record<(typeof proxyVariables)[number], string>>,
+  fn: () => Promise<void>,
+) {
+  const saved = Object.fromEntries(proxyVariables.map((name) => [name, process.env[name]]));
+  for (const name of proxyVariables) delete process.env[name];
+  Object.assign(process.env, env);
+  try {
+    await fn();
+  } finally {
+    for (const name of proxyVariables) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  }
+}
+
+/** Proxy environment variables, and a long run with faults. */
+export function proxyAndSoakScenarios(h: Harness, on: TagFilter): void {
+  if (on("proxy"))
+    describe("proxy", () => {
+      let proxy: Server;
+      const tunnels: string[] = [];
+      beforeAll(async () => {
+        proxy = createProxy(createServer());
+        proxy.on("connect", (request) => tunnels.push(String(request.url)));
+        await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      });
+      afterAll(async () => {
+        proxy.closeAllConnections?.();
+        await new Promise((resolve) => proxy.close(resolve));
+      });
+      const proxyUrl = () => `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const target = () => new URL(h.server.endpoint).host;
+
+      itGives(h, "proxy", "tunnels through grpc_proxy with HTTP CONNECT", async () => {
+        tunnels.length = 0;
+        await withEnvironment({ grpc_proxy: proxyUrl() }, async () => {
+          const table = h.table();
+          const stream = await h.open(table);
+          await stream.waitForOffset(await stream.ingestRecord("{}"));
+          h.server.table(table).assertRecords(["{}"]);
+        });
+        expect(tunnels).toContain(target());
+      });
+
+      itGives(h, "proxy", "honours https_proxy when grpc_proxy is not set", async () => {
+        tunnels.length = 0;
+        await withEnvironment({ https_proxy: proxyUrl() }, async () => {
+          const stream = await h.open(h.table());
+          await stream.waitForOffset(await stream.ingestRecord("{}"));
+        });
+        expect(tunnels).toContain(target());
+      });
+
+      it("bypasses the proxy for hosts in no_proxy", async () => {
+        tunnels.length = 0;
+        await withEnvironment({ grpc_proxy: proxyUrl(), no_proxy: "localhost,127.0.0.1" }, async () => {
+          const stream = await h.open(h.table());
+          await stream.waitForOffset(await stream.ingestRecord("{}"));
+        });
+        expect(tunnels).toEqual([]);
+      });
+    });
+
+  if (on("soak"))
+    describe("soak", () => {
+      it("delivers 100,000 records with a fault every 10,000", async () => {
+        const table = h.table();
+        const faults = [GrpcStatusCode.UNAVAILABLE, GrpcStatusCode.INTERNAL, GrpcStatusCode.ABORTED];
+        const script = h.server.script(
+          table,
+          Array.from({ length: 9 }, (_, i) =>
+            i % 3 === 2
+              ? { drop: true as const, after: { records: 10_000 } }
+              : { fail: faults[i % 3]!, after: { records: 10_000 } },
+          ),
+        );
+        const stream = await h.open(table, { options: { recoveryRetries: 5 } });
+        const records = jsonRecords(100_000);
+        const offsets: Promise<bigint>[] = [];
+        for (let i = 0; i < records.length; i++) {
+          offsets.push(stream.ingestRecord(records[i]!));
+          // Let the event loop turn so records leave in many requests, not one huge batch.
+          if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+        }
+        const resolved = await Promise.all(offsets);
+        expect(resolved.every((offset, i) => offset === BigInt(i))).toBe(true);
+        await stream.flush();
+        const recording = h.server.table(table);
+        const { duplicates } = recording.assertDelivered(records);
+        for (const connection of recording.connections) {
+          const ns = connection.requests.flatMap((r) =>
+            r.records.map((x) => (x.kind === "json" ? JSON.parse(x.json).n : -1)),
+          );
+          expect(ns.every((n, i) => i === 0 || n === ns[i - 1] + 1)).toBe(true);
+        }
+        expect(script.done).toBe(true);
+        expect(recording.connections.length).toBeGreaterThanOrEqual(10);
+        expect(stream.stats().recordsResent).toBeGreaterThanOrEqual(duplicates);
+        expect(stream.stats()).toMatchObject({ recordsAcked: 100_000, recordsInFlight: 0 });
+      }, 120_000);
+    });
+}
