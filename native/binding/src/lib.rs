@@ -1,1 +1,20 @@
+//! N-API glue of `@zerobus/backend-native`. The logic lives in `zerobus-native-helpers` (tested with
+//! `cargo test`); this crate only moves values between JS and the core crate.
+#![deny(clippy::all)]
 
+mod errors;
+mod events;
+mod headers;
+mod logger;
+mod native_stream;
+
+pub use logger::set_native_logger;
+pub use native_stream::NativeStream;
+
+use napi_derive::napi;
+
+/// The version of `databricks-zerobus-ingest-sdk` this addon wraps.
+#[napi]
+pub fn core_version() -> &'static str {
+    zerobus_native_helpers::CORE_VERSION
+}

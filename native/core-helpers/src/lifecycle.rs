@@ -9,6 +9,16 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// Name of the span the binding opens around each stream's creation; its `key` field routes events.
 pub const STREAM_SPAN_NAME: &str = "zerobus_native_stream";
 
+/// Target of the event that binds the current trace to a stream (see [`bind_current_trace`]).
+pub const BIND_TARGET: &str = "zerobus_native::bind";
+
+/// Marks the trace the caller runs in (the core's supervisor span, a root because the core spawns it)
+/// as belonging to stream `key`. Our headers provider calls it: the core asks it for headers from inside
+/// that trace before every connection, so later lifecycle events of the trace reach the right stream.
+pub fn bind_current_trace(key: u64) {
+    tracing::trace!(target: "zerobus_native::bind", key, "bind");
+}
+
 /// Target prefix of the core's events and spans.
 pub const CORE_TARGET: &str = "databricks_zerobus_ingest_sdk";
 

@@ -13,7 +13,7 @@ use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
-use crate::lifecycle::{self, CORE_TARGET, STREAM_SPAN_NAME};
+use crate::lifecycle::{self, BIND_TARGET, CORE_TARGET, STREAM_SPAN_NAME};
 
 /// One log line for the JS logger.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,7 +138,8 @@ where
             // The core's spans carry the stream key from the binding's span down to its events.
             return metadata.target().starts_with(CORE_TARGET) || metadata.name() == STREAM_SPAN_NAME;
         }
-        (metadata.target().starts_with(CORE_TARGET) && rank(metadata.level()) <= 3)
+        metadata.target() == BIND_TARGET
+            || (metadata.target().starts_with(CORE_TARGET) && rank(metadata.level()) <= 3)
             || forwarded(metadata)
     }
 
@@ -157,6 +158,14 @@ where
         let metadata = event.metadata();
         let mut fields = Fields::default();
         event.record(&mut fields);
+        if metadata.target() == BIND_TARGET {
+            // Tag the root of the current trace (the core's supervisor span) with the stream's key.
+            let root = ctx.event_scope(event).and_then(|scope| scope.from_root().next());
+            if let (Some(root), Some(key)) = (root, fields.key) {
+                root.extensions_mut().replace(StreamKey(key));
+            }
+            return;
+        }
         if metadata.target().starts_with(CORE_TARGET) {
             let key = ctx.event_scope(event).and_then(|scope| {
                 scope
@@ -222,9 +231,31 @@ mod tests {
         with_layer(|| {
             let outer = tracing::info_span!("zerobus_native_stream", key = registration.key());
             let _outer = outer.enter();
+            tracing::info!(target: "databricks_zerobus_ingest_sdk::stream", stream_id = %"s-0", "Successfully created stream");
+            drop(_outer);
+        });
+        assert_eq!(
+            seen.lock().unwrap().as_slice(),
+            &[Lifecycle::Connected { stream_id: "s-0".into(), recovered: false }]
+        );
+    }
+
+    #[test]
+    fn routes_events_of_a_spawned_supervisor_once_the_headers_call_bound_it() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink_seen = Arc::clone(&seen);
+        let registration = register(Arc::new(move |e| sink_seen.lock().unwrap().push(e)));
+        with_layer(|| {
+            // The core's supervisor span is a root: it is created inside a spawned task.
             let supervisor =
                 tracing::debug_span!(target: "databricks_zerobus_ingest_sdk::stream", "supervisor_task");
             let _supervisor = supervisor.enter();
+            tracing::info!(target: "databricks_zerobus_ingest_sdk::stream", stream_id = %"early", "Successfully created stream");
+            {
+                let connection = tracing::debug_span!(target: "databricks_zerobus_ingest_sdk::conn", "create_stream_connection_inner");
+                let _connection = connection.enter();
+                crate::lifecycle::bind_current_trace(registration.key());
+            }
             tracing::info!(target: "databricks_zerobus_ingest_sdk::stream", stream_id = %"s-9", "Successfully created stream");
             tracing::info!(target: "databricks_zerobus_ingest_sdk::stream", pending_batches = 2u64, "Stream lost; starting recovery");
             tracing::info!(target: "other_crate", stream_id = %"x", "Successfully created stream");

@@ -1,0 +1,308 @@
+//! `NativeStream`: one core stream under one engine. Batches are queued synchronously (one napi call
+//! each) and fed to the core in order by a per-stream task on the core's runtime; a second future
+//! waits on the core for a terminal failure. Nothing here blocks the JS thread.
+
+use std::sync::{Arc, Mutex};
+
+use databricks_zerobus_ingest_sdk::{AckCallback, OffsetId, ZerobusError, ZerobusStream};
+use napi::bindgen_prelude::{Buffer, Function, Uint8ArraySlice};
+use napi_derive::napi;
+use tokio::sync::{mpsc, oneshot, watch};
+use tracing::Instrument;
+use zerobus_native_helpers::lifecycle::{self, Registration};
+use zerobus_native_helpers::{ErrorInfo, ErrorOrigin, Lifecycle, StreamSettings, TlsSettings};
+
+use crate::errors::{to_napi, NativeErrorInfo};
+use crate::events::{Event, EventFunction, EventSender, NativeEvent};
+use crate::headers::{HeadersRequests, JsHeadersProvider};
+
+/// Settings of one stream (validated by the TS layer before they get here).
+#[napi(object)]
+pub struct NativeStreamConfig {
+    pub endpoint: String,
+    pub table_name: String,
+    /// Serialized `DescriptorProto` for Proto streams; absent for JSON streams.
+    pub descriptor_proto: Option<Buffer>,
+    /// PEM certificates to trust in addition to the system roots.
+    pub ca_pem: Option<String>,
+    pub sdk_identifier: String,
+    pub application_name: Option<String>,
+    pub max_inflight_records: u32,
+    pub max_message_bytes: u32,
+    pub recovery: bool,
+    pub recovery_timeout_ms: u32,
+    pub recovery_backoff_ms: u32,
+    pub recovery_retries: u32,
+    pub server_lack_of_ack_timeout_ms: u32,
+    pub stream_paused_max_wait_time_ms: Option<u32>,
+}
+
+enum Command {
+    Json(Vec<String>),
+    Proto(Vec<Vec<u8>>),
+    Close(oneshot::Sender<Result<(), ErrorInfo>>),
+}
+
+/// Forwards the core's per-batch acks to the coalescer.
+struct AckForwarder(EventSender);
+
+impl AckCallback for AckForwarder {
+    fn on_ack(&self, offset_id: OffsetId) {
+        self.0.ack(offset_id);
+    }
+
+    // Failures are reported once, from the failure watcher, with the structured error.
+    fn on_error(&self, _offset_id: OffsetId, _error_message: &str) {}
+}
+
+/// One stream of the core, driven from JS.
+#[napi]
+pub struct NativeStream {
+    settings: Mutex<Option<StreamSettings>>,
+    commands: mpsc::UnboundedSender<Command>,
+    receiver: Mutex<Option<mpsc::UnboundedReceiver<Command>>>,
+    events: EventSender,
+    headers: Arc<HeadersRequests>,
+    aborted: watch::Sender<bool>,
+    json: bool,
+}
+
+#[napi]
+impl NativeStream {
+    /// Prepares a stream (no I/O); `onEvent` receives every event of it (see `NativeEvent`).
+    #[napi(constructor)]
+    pub fn new(config: NativeStreamConfig, on_event: Function<NativeEvent, ()>) -> napi::Result<Self> {
+        zerobus_native_helpers::log_forwarding::install();
+        let acks = Arc::new(zerobus_native_helpers::AckCoalescer::default());
+        let callback_acks = Arc::clone(&acks);
+        let function: EventFunction = on_event
+            .build_threadsafe_function::<Event>()
+            .callee_handled::<false>()
+            .build_callback(move |ctx| Ok(NativeEvent::from_event(ctx.value, &callback_acks)))?;
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let json = config.descriptor_proto.is_none();
+        let settings = StreamSettings {
+            endpoint: config.endpoint,
+            table_name: config.table_name,
+            descriptor_proto: config.descriptor_proto.map(|b| b.to_vec()),
+            tls: TlsSettings {
+                ca_pem: config.ca_pem.map(String::into_bytes),
+            },
+            sdk_identifier: config.sdk_identifier,
+            application_name: config.application_name,
+            max_inflight_records: config.max_inflight_records,
+            max_message_bytes: config.max_message_bytes,
+            recovery: config.recovery,
+            recovery_timeout_ms: config.recovery_timeout_ms,
+            recovery_backoff_ms: config.recovery_backoff_ms,
+            recovery_retries: config.recovery_retries,
+            server_lack_of_ack_timeout_ms: config.server_lack_of_ack_timeout_ms,
+            stream_paused_max_wait_time_ms: config.stream_paused_max_wait_time_ms,
+        };
+        Ok(Self {
+            settings: Mutex::new(Some(settings)),
+            commands,
+            receiver: Mutex::new(Some(receiver)),
+            events: EventSender::new(function, acks),
+            headers: Arc::default(),
+            aborted: watch::Sender::new(false),
+            json,
+        })
+    }
+
+    /// Connects and creates the stream (with the core's retries); resolves once the server answered,
+    /// with the server's stream id (null if the core did not report it).
+    #[napi]
+    pub async fn open(&self) -> napi::Result<Option<String>> {
+        let settings = self.settings.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let receiver = self.receiver.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let (Some(settings), Some(receiver)) = (settings, receiver) else {
+            return Err(to_napi(&ErrorInfo::binding("invalid_state", "the stream was already opened")));
+        };
+        let lifecycle_events = self.events.clone();
+        // The creation's own event is dispatched synchronously while `build` runs, so the id is known
+        // when it returns; events through the thread-safe function may arrive after `open` resolves.
+        let created_id: Arc<Mutex<Option<String>>> = Arc::default();
+        let sink_created_id = Arc::clone(&created_id);
+        let registration = lifecycle::register(Arc::new(move |event| {
+            if let Lifecycle::Connected { stream_id, recovered: false } = &event {
+                *sink_created_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(stream_id.clone());
+            }
+            lifecycle_events.send(Event::Lifecycle(event));
+        }));
+        let span = tracing::info_span!("zerobus_native_stream", key = registration.key());
+        let provider = Arc::new(JsHeadersProvider {
+            requests: Arc::clone(&self.headers),
+            events: self.events.clone(),
+            stream_key: registration.key(),
+        });
+        let sdk = settings.build_sdk().map_err(|e| to_napi(&e))?;
+        let builder = settings
+            .configure(sdk.stream_builder())
+            .map_err(|e| to_napi(&e))?
+            .headers_provider(provider)
+            .ack_callback(Arc::new(AckForwarder(self.events.clone())));
+        let mut aborted = self.aborted.subscribe();
+        let created = tokio::select! {
+            result = builder.build().instrument(span.clone()) => {
+                result.map_err(|e| ErrorInfo::from_core(&e, ErrorOrigin::Create))
+            }
+            _ = aborted.wait_for(|a| *a) => {
+                Err(ErrorInfo::binding("cancelled", "stream creation was abandoned"))
+            }
+        };
+        let stream = created.map_err(|e| {
+            self.events.release();
+            to_napi(&e)
+        })?;
+        let events = self.events.clone();
+        napi::bindgen_prelude::spawn(
+            drive(stream, receiver, events, registration, aborted).instrument(span),
+        );
+        let stream_id = created_id.lock().unwrap_or_else(|e| e.into_inner()).take();
+        Ok(stream_id)
+    }
+
+    /// Queues one JSON batch (one core ingest call, one wire request).
+    #[napi]
+    pub fn ingest_json(&self, records: Vec<String>) -> napi::Result<()> {
+        self.queue(!self.json, Command::Json(records))
+    }
+
+    /// Queues one Proto batch; each record is copied once, into the buffer the core keeps for re-sending.
+    #[napi]
+    pub fn ingest_proto(&self, records: Vec<Uint8ArraySlice>) -> napi::Result<()> {
+        let records = records.iter().map(|r| r.to_vec()).collect();
+        self.queue(self.json, Command::Proto(records))
+    }
+
+    /// Answers a `headers` event: `headers` as name/value pairs, or the provider's failure.
+    #[napi]
+    pub fn provide_headers(
+        &self,
+        request_id: u32,
+        headers: Option<Vec<Vec<String>>>,
+        error: Option<NativeErrorInfo>,
+    ) {
+        let reply = match (headers, error) {
+            (_, Some(error)) => Err((error.retryable, error.message)),
+            (Some(pairs), None) => Ok(pairs
+                .into_iter()
+                .filter_map(|pair| match <[String; 2]>::try_from(pair) {
+                    Ok([name, value]) => Some((name, value)),
+                    Err(_) => None,
+                })
+                .collect()),
+            (None, None) => Err((false, "no headers were given".to_string())),
+        };
+        self.headers.answer(request_id, reply);
+    }
+
+    /// Closes the core stream after every queued batch went to it; call once everything is acknowledged.
+    #[napi]
+    pub async fn close(&self) -> napi::Result<()> {
+        let (reply, result) = oneshot::channel();
+        if self.commands.send(Command::Close(reply)).is_err() {
+            return Ok(()); // the stream already ended (failed or aborted)
+        }
+        match result.await {
+            Ok(Ok(())) | Err(_) => Ok(()),
+            Ok(Err(info)) => Err(to_napi(&info)),
+        }
+    }
+
+    /// Drops the core stream at once (abandoned creation, failed flush, backend close).
+    #[napi]
+    pub fn abort(&self) {
+        self.aborted.send_replace(true);
+        if self.receiver.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+            self.events.release(); // never opened: no task will release it
+        }
+    }
+}
+
+impl NativeStream {
+    fn queue(&self, wrong_kind: bool, command: Command) -> napi::Result<()> {
+        if wrong_kind {
+            return Err(to_napi(&ErrorInfo::binding(
+                "invalid_argument",
+                "record kind does not match the stream's record type",
+            )));
+        }
+        self.commands.send(command).map_err(|_| {
+            to_napi(&ErrorInfo::binding("stream_closed", "the native stream has ended"))
+        })
+    }
+}
+
+enum Outcome {
+    Close(oneshot::Sender<Result<(), ErrorInfo>>),
+    Failed(ErrorInfo),
+    Aborted,
+}
+
+/// Resolves with the core's terminal error: the core's waiters return it once the stream failed.
+async fn failure_of(stream: Arc<ZerobusStream>) -> ZerobusError {
+    loop {
+        if let Err(error) = stream.wait_for_offset(OffsetId::MAX).await {
+            return error;
+        }
+    }
+}
+
+async fn drive(
+    stream: ZerobusStream,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    events: EventSender,
+    registration: Registration,
+    mut aborted: watch::Receiver<bool>,
+) {
+    let stream = Arc::new(stream);
+    let outcome = {
+        let failure = failure_of(Arc::clone(&stream));
+        tokio::pin!(failure);
+        loop {
+            let command = tokio::select! {
+                biased;
+                _ = aborted.wait_for(|a| *a) => break Outcome::Aborted,
+                error = &mut failure => {
+                    break Outcome::Failed(ErrorInfo::from_core(&error, ErrorOrigin::LiveStream));
+                }
+                command = commands.recv() => command,
+            };
+            let result = match command {
+                None => break Outcome::Aborted,
+                Some(Command::Close(reply)) => break Outcome::Close(reply),
+                Some(Command::Json(records)) => stream.ingest_records_offset(records).await,
+                Some(Command::Proto(records)) => stream.ingest_records_offset(records).await,
+            };
+            // A refused batch leaves the core's offsets behind the engine's: the stream cannot go on.
+            // When the core itself has failed, the failure future reports the real cause next.
+            if let Err(error) = result {
+                if !stream.is_closed() {
+                    break Outcome::Failed(ErrorInfo::from_core(&error, ErrorOrigin::Call));
+                }
+            }
+        }
+    };
+    match outcome {
+        Outcome::Close(reply) => {
+            let result = match Arc::try_unwrap(stream) {
+                Ok(mut stream) => stream
+                    .close()
+                    .await
+                    .map_err(|e| ErrorInfo::from_core(&e, ErrorOrigin::Call)),
+                Err(_) => Ok(()),
+            };
+            let _ = reply.send(result);
+        }
+        Outcome::Failed(info) => {
+            drop(stream);
+            // Later close calls find the channel closed and resolve: the TS layer holds the failure.
+            events.send(Event::Failed(info));
+        }
+        Outcome::Aborted => drop(stream),
+    }
+    drop(registration);
+    events.release();
+}

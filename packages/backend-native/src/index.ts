@@ -1,0 +1,15 @@
+/**
+ * The native connection layer of the Zerobus SDK: the shared stream engine over the official Rust core
+ * (`databricks-zerobus-ingest-sdk`), through a napi-rs addon. Users normally reach it through
+ * `@zerobus/sdk` (`backend: "native"` or `"auto"`).
+ *
+ * @packageDocumentation
+ */
+export { nativeCapabilities } from "./capabilities.js";
+export { createBackend } from "./create-backend.js";
+export type { NativeAddon } from "./load-native.js";
+export { isNativeAvailable, loadNative } from "./load-native.js";
+export { errorFromInfo, errorFromNative } from "./native-error.js";
+export type { NativeLogLevel } from "./set-native-logger.js";
+export { setNativeLogger } from "./set-native-logger.js";
+export { PACKAGE_NAME, VERSION } from "./version.js";

@@ -1,0 +1,254 @@
+import type {
+  BackendStream,
+  CallOptions,
+  Logger,
+  OpenStreamContext,
+  ResolvedStreamOptions,
+  StreamState,
+  StreamStats,
+  SupportedRecordType,
+  WireRecord,
+} from "@zerobus/core";
+import { RecordType, ZerobusError } from "@zerobus/core";
+import type { WireRequest } from "@zerobus/core/internal";
+import { cancelledError, listenForAbort, StreamEngine } from "@zerobus/core/internal";
+import type { NativeEvent, NativeStream, NativeStreamConfig } from "../addon/binding.cjs";
+import type { HeadersBridge } from "./headers-bridge.js";
+import type { NativeAddon } from "./load-native.js";
+import { errorFromInfo, errorFromNative } from "./native-error.js";
+
+/** What a stream needs from its backend. */
+export interface NativeStreamContext {
+  readonly addon: NativeAddon;
+  readonly tableName: string;
+  readonly config: NativeStreamConfig;
+  /** Builds the headers bridge of the stream, bound to its lifetime. */
+  readonly headers: (lifetime: AbortSignal) => HeadersBridge;
+  readonly logger: Logger;
+  /** Opens a new stream on the same table, headers and options (recreation). */
+  readonly reopen: (context: OpenStreamContext) => Promise<BackendStream>;
+  /** Called once when the stream is over (closed or failed), so the backend forgets it. */
+  readonly onFinished: (stream: NativeBackendStream) => void;
+}
+
+const liveStates: ReadonlySet<StreamState> = new Set(["open", "paused", "recovering"]);
+
+/**
+ * A stream of backend-native: the shared {@link StreamEngine} for records, offsets and waiters, over one
+ * stream of the Rust core. Each engine request becomes one napi call and one core ingest call, so the
+ * core's offset *k* is the engine's wire offset *k*; the core's acks come back coalesced (one event per
+ * ack), its connection events set the state, and its terminal failure fails the engine.
+ */
+export class NativeBackendStream implements BackendStream {
+  readonly tableName: string;
+  readonly recordType: SupportedRecordType;
+  readonly #context: NativeStreamContext;
+  readonly #engine: StreamEngine;
+  readonly #lifetime = new AbortController();
+  readonly #bridge: HeadersBridge;
+  #handle: NativeStream | undefined;
+  #streamId: string | undefined;
+  #closing: Promise<void> | undefined;
+  readonly #pump = (): void => this.#send();
+
+  private constructor(context: NativeStreamContext, engine: StreamEngine) {
+    this.tableName = context.tableName;
+    this.recordType = engine.options.recordType;
+    this.#context = context;
+    this.#engine = engine;
+    this.#bridge = context.headers(this.#lifetime.signal);
+  }
+
+  /** Creates the core stream (with the core's retries) and resolves once the server answered. */
+  static async open(
+    context: NativeStreamContext,
+    options: ResolvedStreamOptions,
+    open: OpenStreamContext,
+  ): Promise<NativeBackendStream> {
+    const signal = open.signal;
+    if (signal?.aborted) throw cancelledError(signal, "stream creation");
+    const engine = new StreamEngine({
+      options,
+      events: open.events,
+      logger: context.logger,
+      seed: open.seed,
+    });
+    const stream = new NativeBackendStream(context, engine);
+    const handle = new context.addon.NativeStream(context.config, (event) => stream.#onEvent(event));
+    stream.#handle = handle;
+    const stopListening = listenForAbort(signal, () => handle.abort());
+    try {
+      stream.#streamId = (await handle.open()) ?? undefined;
+    } catch (error) {
+      stream.#lifetime.abort();
+      if (signal?.aborted) throw cancelledError(signal, "stream creation");
+      throw errorFromNative(error, stream.#bridge.lastError);
+    } finally {
+      stopListening();
+    }
+    engine.setWakeHandler(stream.#pump);
+    return stream;
+  }
+
+  // ---- BackendStream ----------------------------------------------------------------------------------
+
+  get state(): StreamState {
+    return this.#engine.state;
+  }
+
+  get streamId(): string | undefined {
+    return this.#streamId;
+  }
+
+  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
+    return this.#engine.ingestRecord(record, options);
+  }
+
+  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
+    return this.#engine.ingestRecords(records, options);
+  }
+
+  waitForOffset(offset: bigint, options?: CallOptions): Promise<void> {
+    return this.#engine.waitForOffset(offset, options);
+  }
+
+  flush(options?: CallOptions): Promise<void> {
+    return this.#engine.flush(options);
+  }
+
+  getUnackedRecords(): WireRecord[] {
+    return this.#engine.getUnackedRecords();
+  }
+
+  getUnackedBatches(): WireRecord[][] {
+    return this.#engine.getUnackedBatches();
+  }
+
+  stats(): StreamStats {
+    return this.#engine.stats();
+  }
+
+  /**
+   * Flushes, then closes the core stream (A.8). Idempotent; a failed stream rejects with its failure. If
+   * the flush fails (timeout, abort) the core stream is dropped, the unacked records stay retrievable, and
+   * close rejects with that error.
+   */
+  close(options?: CallOptions): Promise<void> {
+    const failure = this.#engine.failure;
+    if (failure !== undefined) return Promise.reject(failure);
+    if (this.#closing === undefined) this.#closing = this.#close(options);
+    return this.#closing;
+  }
+
+  recreate(context?: OpenStreamContext): Promise<BackendStream> {
+    const state = this.#engine.state;
+    if (state !== "failed" && state !== "closed") {
+      return Promise.reject(
+        new ZerobusError(
+          "invalid_state",
+          `only a failed or closed stream can be recreated; this one is ${state}`,
+        ),
+      );
+    }
+    return this.#context.reopen({ ...context, seed: this.#engine.getUnackedBatches() });
+  }
+
+  /** Ends the stream at once with `error` (backend shutdown): nothing more is sent. */
+  abort(error: ZerobusError): void {
+    this.#handle?.abort();
+    this.#fail(error);
+  }
+
+  // ---- internals --------------------------------------------------------------------------------------
+
+  /** Hands every queued request to the core, one napi call each, in order. */
+  #send(): void {
+    const handle = this.#handle;
+    if (handle === undefined) return;
+    try {
+      for (let request = this.#engine.nextRequest(); request; request = this.#engine.nextRequest()) {
+        this.#hand(handle, request);
+      }
+    } catch (error) {
+      handle.abort();
+      this.#fail(errorFromNative(error));
+    }
+  }
+
+  #hand(handle: NativeStream, request: WireRequest): void {
+    if (this.recordType === RecordType.Json) handle.ingestJson(request.records as string[]);
+    else handle.ingestProto(request.records as Uint8Array[]);
+  }
+
+  #onEvent(event: NativeEvent): void {
+    switch (event.kind) {
+      case "headers":
+        void this.#answerHeaders(event.requestId ?? 0, event.afterAuthRejection ?? false);
+        return;
+      case "ack":
+        if (event.upTo !== undefined) this.#acknowledge(event.upTo);
+        return;
+      case "connected":
+        this.#streamId = event.streamId;
+        if (event.recovered === true) this.#engine.noteRecovery();
+        if (liveStates.has(this.#engine.state)) this.#engine.setState("open");
+        return;
+      case "recovering":
+        if (liveStates.has(this.#engine.state)) this.#engine.setState("recovering");
+        return;
+      case "failed":
+        if (event.error !== undefined) this.#fail(errorFromInfo(event.error, this.#bridge.lastError));
+        return;
+    }
+  }
+
+  async #answerHeaders(requestId: number, afterAuthRejection: boolean): Promise<void> {
+    const answer = await this.#bridge.request(afterAuthRejection);
+    this.#handle?.provideHeaders(requestId, answer.headers ?? null, answer.error ?? null);
+  }
+
+  #acknowledge(upTo: bigint): void {
+    const error = this.#engine.acknowledge(upTo);
+    // The core checked nothing (capability ackValidation); an ack the engine cannot place means the two
+    // disagree about what was sent, so the stream cannot go on.
+    if (error !== undefined) {
+      this.#handle?.abort();
+      this.#fail(error);
+    }
+  }
+
+  #fail(error: ZerobusError): void {
+    if (this.#engine.state === "closed" || this.#engine.failure !== undefined) return;
+    this.#lifetime.abort(error);
+    this.#engine.fail(error);
+    this.#context.onFinished(this);
+  }
+
+  async #close(options: CallOptions | undefined): Promise<void> {
+    if (this.#engine.state === "closed") return;
+    this.#engine.setState("closing");
+    let flushError: unknown;
+    try {
+      await this.#engine.flush(options);
+    } catch (error) {
+      flushError = error;
+    }
+    const failure = this.#engine.failure;
+    if (failure !== undefined) throw failure;
+    // Everything is acknowledged, so the core's own flush inside its close returns at once; after a
+    // failed flush the core stream is dropped instead (its close would wait for the records).
+    if (flushError === undefined) {
+      try {
+        await this.#handle?.close();
+      } catch (error) {
+        this.#context.logger.warn("closing the native stream failed", { error: errorFromNative(error) });
+      }
+    } else {
+      this.#handle?.abort();
+    }
+    this.#lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
+    this.#engine.setState("closed");
+    this.#context.onFinished(this);
+    if (flushError !== undefined) throw flushError;
+  }
+}
