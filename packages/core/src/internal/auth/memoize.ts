@@ -1,5 +1,9 @@
 import type { HeadersContext } from "../../headers.js";
 import { ZerobusError } from "../../zerobus-error.js";
+import { cancelledError, listenForAbort } from "../cancellation.js";
+
+/** Names the call in a `cancelled` error. */
+const what = "the credential request";
 
 /** A credential with the time it stops being valid. */
 export interface ExpiringCredential {
@@ -100,7 +104,7 @@ export function memoize<T extends ExpiringCredential>(
       const cached = cache.get(key);
       if (cached !== undefined && now() < cached.refreshAt) return Promise.resolve(cached.value);
     }
-    if (context.signal.aborted) return Promise.reject(abandoned(context.signal));
+    if (context.signal.aborted) return Promise.reject(cancelledError(context.signal, what));
     return wait(inFlight.get(key) ?? start(key, context), context.signal);
   };
 }
@@ -109,28 +113,11 @@ export function memoize<T extends ExpiringCredential>(
 function wait<T>(entry: InFlight<T>, signal: AbortSignal): Promise<T> {
   entry.waiters++;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => {
+    const stop = listenForAbort(signal, () => {
       entry.waiters--;
       if (entry.waiters === 0) entry.controller.abort(signal.reason);
-      reject(abandoned(signal));
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    entry.promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function abandoned(signal: AbortSignal): ZerobusError {
-  return new ZerobusError("cancelled", "the credential request was abandoned", {
-    cause: signal.reason,
-    retryable: false,
+      reject(cancelledError(signal, what));
+    });
+    entry.promise.finally(stop).then(resolve, reject);
   });
 }
