@@ -160,9 +160,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     },
     async close() {
       for (const connection of [...live]) connection.markDropped();
+      // Sockets first: clients then see the server go away (UNAVAILABLE), not a cancel from it.
+      for (const socket of sockets.values()) socket.destroy();
       grpcServer.forceShutdown();
       injector.destroy();
-      for (const socket of sockets.values()) socket.destroy();
       await Promise.all([
         new Promise<void>((resolve) => netServer.close(() => resolve())),
         tokenServer.close(),

@@ -100,7 +100,7 @@ export class MockConnection implements LiveConnection {
     // Rust (tonic) clients send nothing until response headers arrive, and grpc-js sends them lazily.
     this.call.sendMetadata(new Metadata());
     this.call.on("data", (bytes: Buffer) => this.#enqueue(() => this.#onMessage(bytes)));
-    this.call.on("end", () => this.#enqueue(async () => this.#onHalfClose()));
+    this.call.on("end", () => this.#enqueue(() => this.#onHalfClose()));
     this.call.on("cancelled", () => this.#finish({ by: "client", how: "cancelled" }));
     // A write racing a client cancel errors; the end is already recorded by then.
     this.call.on("error", () => undefined);
@@ -288,9 +288,12 @@ export class MockConnection implements LiveConnection {
     this.#evaluate();
   }
 
-  #onHalfClose(): void {
+  async #onHalfClose(): Promise<void> {
+    // A client cancel (RST_STREAM) also ends the request side, just before grpc-js reports the cancel: let
+    // that report arrive before calling this a half-close.
+    await new Promise((resolve) => setImmediate(resolve));
     // No close message exists in the protocol: a client half-close means it is done; end cleanly.
-    if (this.#finish({ by: "client", how: "half-closed" })) this.call.end();
+    if (!this.call.cancelled && this.#finish({ by: "client", how: "half-closed" })) this.call.end();
   }
 
   /** Runs the stream steps whose moment has come, in order. */

@@ -1,0 +1,148 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { GrpcStatusCode } from "./status.js";
+import { TestStream } from "./test-support/test-stream.js";
+import { requestToken, tokenForm } from "./test-support/token-request.js";
+
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
+const cliPath = join(packageDir, "dist/cli.js");
+const TABLE = "main.default.cli";
+const children: ChildProcess[] = [];
+
+/** Newest modification time of the sources that go into dist. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (!entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+beforeAll(() => {
+  // The CLI runs from the built output; `pnpm test` builds first, a lone vitest run may not have.
+  if (!existsSync(cliPath) || statSync(cliPath).mtimeMs < newestSource(join(packageDir, "src"))) {
+    execFileSync(
+      "pnpm",
+      ["exec", "turbo", "run", "build", "--filter=@zerobus/mock-server", "--output-logs=errors-only"],
+      {
+        cwd: join(packageDir, "../.."),
+        stdio: "ignore",
+        timeout: 120_000,
+      },
+    );
+  }
+}, 150_000);
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+interface Started {
+  child: ChildProcess;
+  output: string;
+  exit: Promise<{ code: number | null; stderr: string }>;
+}
+
+/** Starts the CLI and resolves once it printed `lines` lines of stdout. */
+function startCli(args: string[], lines: number): Promise<Started> {
+  const child = spawn(process.execPath, [cliPath, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exit = new Promise<{ code: number | null; stderr: string }>((resolve) =>
+    child.on("exit", (code) => resolve({ code, stderr })),
+  );
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.split("\n").length > lines) resolve({ child, output: stdout, exit });
+    });
+    void exit.then(({ code }) => reject(new Error(`zerobus-mock exited with ${code}: ${stderr}${stdout}`)));
+  });
+}
+
+describe("zerobus-mock CLI", () => {
+  it("prints where it listens, serves gRPC and OAuth with the ack delay asked for, and stops on SIGTERM", async () => {
+    const { child, output, exit } = await startCli(["--json", "--ack-delay", "200"], 1);
+    const info = JSON.parse(output) as {
+      endpoint: string;
+      workspaceUrl: string;
+      tokenUrl: string;
+      clientId: string;
+    };
+    expect(info.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.tokenUrl).toBe(`${info.workspaceUrl}/oidc/v1/token`);
+
+    const token = (await (await requestToken(info.tokenUrl, tokenForm(TABLE))).json()) as {
+      access_token: string;
+    };
+    const stream = new TestStream(info.endpoint.replace("http://", ""), {
+      authorization: `Bearer ${token.access_token}`,
+      "x-databricks-zerobus-table-name": TABLE,
+    });
+    stream.create(TABLE);
+    await stream.next();
+    const sent = Date.now();
+    stream.json(0n, "{}");
+    expect(await stream.acks(1)).toEqual([0n]);
+    expect(Date.now() - sent).toBeGreaterThanOrEqual(190);
+
+    child.kill("SIGTERM");
+    expect(await exit).toEqual({ code: 0, stderr: "zerobus-mock stopped (SIGTERM)\n" });
+    expect((await stream.status).code).toBe(GrpcStatusCode.UNAVAILABLE);
+    stream.close();
+  });
+
+  it("with --tls prints the CA path, serves TLS to clients trusting it, and removes it on SIGINT", async () => {
+    const { child, output, exit } = await startCli(["--tls", "--port", "0"], 7);
+    expect(output).toMatch(
+      /^zerobus-mock is running\nendpoint: https:\/\/127\.0\.0\.1:\d+\nworkspace URL: http:\/\/127\.0\.0\.1:\d+\n/,
+    );
+    const endpoint = /endpoint: https:\/\/(\S+)/.exec(output)![1]!;
+    const caPath = /CA: (\S+)/.exec(output)![1]!;
+    const ca = readFileSync(caPath, "utf8");
+    expect(ca).toContain("BEGIN CERTIFICATE");
+
+    const stream = new TestStream(
+      endpoint,
+      { authorization: "Bearer forged", "x-databricks-zerobus-table-name": TABLE },
+      { ca },
+    );
+    stream.create(TABLE);
+    // The TLS handshake succeeded when the server's own check answers.
+    expect(await stream.status).toMatchObject({
+      code: GrpcStatusCode.UNAUTHENTICATED,
+      details: "invalid access token",
+    });
+    stream.close();
+
+    child.kill("SIGINT");
+    expect((await exit).code).toBe(0);
+    expect(existsSync(caPath)).toBe(false);
+  });
+
+  it("explains a bad option and exits with 2", async () => {
+    const child = spawn(process.execPath, [cliPath, "--ack-policy", "sometimes"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const code = await new Promise((resolve) => child.on("exit", resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain(
+      '--ack-policy must be immediate, coalesced, never, delay or every, got "sometimes"',
+    );
+    expect(stderr).toContain("Usage: zerobus-mock");
+  });
+});
