@@ -1,4 +1,6 @@
 import { join } from "node:path";
+import { fromToken } from "@zerobus/auth-static";
+import { chain } from "@zerobus/core/internal";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -106,6 +108,15 @@ describe("fromEnv", () => {
     expect((error as Error).message).toContain(
       `a [DEFAULT] profile in ${join(env.dir, ".databrickscfg")} (none)`,
     );
+  });
+
+  it("lets chain() move on when nothing is configured, and not when something is", async () => {
+    const provider = chain(fromEnv(), fromToken("fallback"));
+    expect(await provider.getHeaders(headersContext())).toEqual({ authorization: "Bearer fallback" });
+    vi.stubEnv("DATABRICKS_CLIENT_ID", "half-configured");
+    await expect(chain(fromEnv(), fromToken("fallback")).getHeaders(headersContext())).rejects.toMatchObject({
+      code: "invalid_argument",
+    });
   });
 
   it("does not keep a failed lookup: credentials set later are found", async () => {

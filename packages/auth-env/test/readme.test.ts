@@ -63,7 +63,8 @@ async function run(name: string, env: Record<string, string>): Promise<string> {
   return stdout;
 }
 
-describe("README examples", () => {
+// Each example starts a Node process; allow for a loaded machine.
+describe("README examples", { timeout: 120_000 }, () => {
   it("@zerobus/auth-static", async () => {
     const out = await run("auth-static", { MY_TOKEN: "dapi-readme" });
     expect(out).toBe(

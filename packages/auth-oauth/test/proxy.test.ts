@@ -41,7 +41,8 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-describe("token requests through a proxy, with NODE_EXTRA_CA_CERTS", () => {
+// Each case starts a Node process; allow for a loaded machine.
+describe("token requests through a proxy, with NODE_EXTRA_CA_CERTS", { timeout: 120_000 }, () => {
   it("tunnels through HTTPS_PROXY, bypasses it for NO_PROXY, honours https_proxy, trusts the extra CA", async () => {
     const target = new URL(tokenServer.url).host;
     const results = await runChild(
