@@ -198,6 +198,8 @@ describe("createBackend (native)", () => {
     expect(stream.streamId).toBe("second");
     expect(contexts.map((c) => c.reason)).toEqual(["create", "recovery"]);
     expect(stream.stats().recoveries).toBe(1);
+    // Both records were in flight (acks withheld) when the connection failed.
+    expect(stream.stats().recordsResent).toBeGreaterThanOrEqual(2);
     expect(states).toContain("recovering");
     expect(stream.state).toBe("open");
     await stream.close();

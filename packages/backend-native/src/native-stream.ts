@@ -49,6 +49,9 @@ export class NativeBackendStream implements BackendStream {
   #handle: NativeStream | undefined;
   #streamId: string | undefined;
   #closing: Promise<void> | undefined;
+  /** Records handed to the core so far, and those counted as re-sent by its recoveries. */
+  #handedRecords = 0;
+  #resentRecords = 0;
   readonly #pump = (): void => this.#send();
 
   private constructor(context: NativeStreamContext, engine: StreamEngine) {
@@ -125,7 +128,9 @@ export class NativeBackendStream implements BackendStream {
   }
 
   stats(): StreamStats {
-    return this.#engine.stats();
+    const stats = this.#engine.stats();
+    // The core re-sends by itself, so the engine never requeues: the binding counts what was in flight.
+    return { ...stats, recordsResent: stats.recordsResent + this.#resentRecords };
   }
 
   /**
@@ -176,6 +181,7 @@ export class NativeBackendStream implements BackendStream {
   }
 
   #hand(handle: NativeStream, request: WireRequest): void {
+    this.#handedRecords += request.records.length;
     if (this.recordType === RecordType.Json) handle.ingestJson(request.records as string[]);
     else handle.ingestProto(request.records as Uint8Array[]);
   }
@@ -194,6 +200,9 @@ export class NativeBackendStream implements BackendStream {
         if (liveStates.has(this.#engine.state)) this.#engine.setState("open");
         return;
       case "recovering":
+        // Everything handed to the core and not yet acknowledged here will be sent again (an upper bound:
+        // acks already received by the core may still be on their way to JS).
+        this.#resentRecords += this.#handedRecords - this.#engine.stats().recordsAcked;
         if (liveStates.has(this.#engine.state)) this.#engine.setState("recovering");
         return;
       case "failed":
