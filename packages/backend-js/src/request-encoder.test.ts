@@ -10,7 +10,10 @@ import { encodeIngestRequest } from "./request-encoder.js";
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
 function request(wireOffset: number, batch: boolean, records: WireRecord[]): WireRequest {
-  return { wireOffset, batch, records, payloadBytes: 0, firstOffset: 0n, lastOffset: 0n };
+  const recordBytes = records.map((record) =>
+    typeof record === "string" ? Buffer.byteLength(record) : record.byteLength,
+  );
+  return { wireOffset, batch, records, recordBytes, payloadBytes: 0, firstOffset: 0n, lastOffset: 0n };
 }
 
 /** The reference encoding of the same request with protobuf-es. */

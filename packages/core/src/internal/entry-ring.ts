@@ -16,6 +16,8 @@ const INITIAL_CAPACITY = 1024;
 export class EntryRing {
   #payloads: (EntryPayload | undefined)[] = new Array(INITIAL_CAPACITY);
   #bytes: number[] = new Array(INITIAL_CAPACITY).fill(0);
+  /** Each batch record's byte length (measured once, at accept); `undefined` for single records. */
+  #lengths: (readonly number[] | undefined)[] = new Array(INITIAL_CAPACITY);
   #mask = INITIAL_CAPACITY - 1;
   #start = 0;
   #end = 0;
@@ -30,14 +32,15 @@ export class EntryRing {
     return this.#end;
   }
 
-  /** Appends an entry and returns its offset. */
-  push(payload: EntryPayload, bytes: number): number {
+  /** Appends an entry (with its records' byte lengths when it is a batch) and returns its offset. */
+  push(payload: EntryPayload, bytes: number, lengths?: readonly number[]): number {
     if (this.#end - this.#start > this.#mask) this.#grow();
     const offset = this.#end;
     // `&` works on the low 32 bits, which is all the mask looks at (offsets stay below 2^53).
     const slot = offset & this.#mask;
     this.#payloads[slot] = payload;
     this.#bytes[slot] = bytes;
+    this.#lengths[slot] = lengths;
     this.#end = offset + 1;
     return offset;
   }
@@ -52,11 +55,17 @@ export class EntryRing {
     return this.#bytes[offset & this.#mask] as number;
   }
 
+  /** The byte length of each record of the batch at `offset` (`undefined` for a single record). */
+  lengthsAt(offset: number): readonly number[] | undefined {
+    return this.#lengths[offset & this.#mask];
+  }
+
   /** Forgets the oldest entry and returns it (so its counts can be released). */
   shift(): EntryPayload {
     const slot = this.#start & this.#mask;
     const payload = this.#payloads[slot] as EntryPayload;
     this.#payloads[slot] = undefined;
+    this.#lengths[slot] = undefined;
     this.#start++;
     return payload;
   }
@@ -65,13 +74,16 @@ export class EntryRing {
     const capacity = (this.#mask + 1) * 2;
     const payloads: (EntryPayload | undefined)[] = new Array(capacity);
     const bytes: number[] = new Array(capacity).fill(0);
+    const lengths: (readonly number[] | undefined)[] = new Array(capacity);
     const mask = capacity - 1;
     for (let offset = this.#start; offset < this.#end; offset++) {
       payloads[offset & mask] = this.#payloads[offset & this.#mask];
       bytes[offset & mask] = this.#bytes[offset & this.#mask] as number;
+      lengths[offset & mask] = this.#lengths[offset & this.#mask];
     }
     this.#payloads = payloads;
     this.#bytes = bytes;
+    this.#lengths = lengths;
     this.#mask = mask;
   }
 }

@@ -13,6 +13,8 @@ export interface WireRequest {
   readonly batch: boolean;
   /** The records, in order. Never empty. Do not mutate. */
   readonly records: readonly WireRecord[];
+  /** Each record's payload byte length (UTF-8 for JSON), measured once when it was accepted. */
+  readonly recordBytes: readonly number[];
   /** Sum of the records' payload bytes (UTF-8 length for JSON). */
   readonly payloadBytes: number;
   /** The logical offsets carried, `firstOffset..lastOffset` inclusive (one per ingest call). */
@@ -66,13 +68,13 @@ export class LandingQueue {
     return this.#recordsInFlight + count <= maxRecords && this.#bytesInFlight + bytes <= maxBytes;
   }
 
-  /** Appends an accepted entry; returns its logical offset. */
-  push(payload: EntryPayload, count: number, bytes: number): number {
+  /** Appends an accepted entry (with each record's length for a batch); returns its logical offset. */
+  push(payload: EntryPayload, count: number, bytes: number, lengths?: readonly number[]): number {
     this.#recordsInFlight += count;
     this.#bytesInFlight += bytes;
     this.#recordsAccepted += count;
     this.#bytesAccepted += bytes;
-    return this.#ring.push(payload, bytes);
+    return this.#ring.push(payload, bytes, lengths);
   }
 
   /** See `StreamEngine.nextRequest`; `maxMessageBytes` bounds coalesced requests. */
@@ -84,9 +86,11 @@ export class LandingQueue {
     let stop = start + 1;
     let payloadBytes = this.#ring.bytesAt(start);
     let records: readonly WireRecord[];
+    let recordBytes: readonly number[];
     let batch = true;
     if (isBatch(first)) {
       records = first;
+      recordBytes = this.#ring.lengthsAt(start) as readonly number[];
     } else {
       let fieldBytes = lengthDelimitedSize(payloadBytes);
       while (stop < end) {
@@ -100,7 +104,12 @@ export class LandingQueue {
         stop++;
       }
       batch = stop > start + 1;
-      records = batch ? this.#singles(start, stop) : [first];
+      if (batch) {
+        [records, recordBytes] = this.#singles(start, stop);
+      } else {
+        records = [first];
+        recordBytes = [payloadBytes];
+      }
     }
     this.#sentEnd = stop;
     this.#wireEnds.push(stop);
@@ -108,6 +117,7 @@ export class LandingQueue {
       wireOffset: this.#wireNext++,
       batch,
       records,
+      recordBytes,
       payloadBytes,
       firstOffset: BigInt(start),
       lastOffset: BigInt(stop - 1),
@@ -198,11 +208,14 @@ export class LandingQueue {
     };
   }
 
-  #singles(start: number, stop: number): WireRecord[] {
+  /** The single records of `[start, stop)` and their byte lengths, for one coalesced request. */
+  #singles(start: number, stop: number): [WireRecord[], number[]] {
     const records = new Array<WireRecord>(stop - start);
+    const lengths = new Array<number>(stop - start);
     for (let offset = start; offset < stop; offset++) {
       records[offset - start] = this.#ring.payloadAt(offset) as WireRecord;
+      lengths[offset - start] = this.#ring.bytesAt(offset);
     }
-    return records;
+    return [records, lengths];
   }
 }

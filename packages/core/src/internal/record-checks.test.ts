@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RecordType } from "../record-type.js";
 import { resolveStreamOptions } from "../stream-options.js";
-import { checkRecordFits, measureBatch, measureRecord } from "./record-checks.js";
+import { checkRecordFits, largestSingleRecord, measureBatch, measureRecord } from "./record-checks.js";
 import { singleRequestSize } from "./wire-size.js";
 
 const json = resolveStreamOptions({}, { hasDescriptor: false });
@@ -52,6 +52,17 @@ describe("checkRecordFits", () => {
     expectRefused(() => checkRecordFits(largest + 1, options), /over maxMessageBytes 1000/);
   });
 
+  it("gives the largest record that passes, for the hot path", () => {
+    for (const options of [
+      resolveStreamOptions({ maxMessageBytes: 1000 }, { hasDescriptor: false }),
+      resolveStreamOptions({ maxInflightBytes: 10 }, { hasDescriptor: false }),
+    ]) {
+      const largest = largestSingleRecord(options);
+      expect(() => checkRecordFits(largest, options)).not.toThrow();
+      expect(() => checkRecordFits(largest + 1, options)).toThrow();
+    }
+  });
+
   it("refuses a record larger than maxInflightBytes", () => {
     const options = resolveStreamOptions({ maxInflightBytes: 10 }, { hasDescriptor: false });
     expectRefused(() => checkRecordFits(11, options), /maxInflightBytes 10/);
@@ -59,9 +70,12 @@ describe("checkRecordFits", () => {
 });
 
 describe("measureBatch", () => {
-  it("sums the payload bytes", () => {
-    expect(measureBatch(["{}", '{"a":1}'], json)).toBe(9);
-    expect(measureBatch([new Uint8Array(3), new Uint8Array(4)], proto)).toBe(7);
+  it("sums the payload bytes and keeps each record's length", () => {
+    expect(measureBatch(["{}", '{"a":"é"}'], json)).toEqual({ bytes: 12, lengths: [2, 10] });
+    expect(measureBatch([new Uint8Array(3), new Uint8Array(4)], proto)).toEqual({
+      bytes: 7,
+      lengths: [3, 4],
+    });
   });
 
   it("refuses an empty batch, a bad record by index, and batches over the limits", () => {

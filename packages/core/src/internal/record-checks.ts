@@ -58,6 +58,16 @@ function checkJsonObject(text: string, where: string): void {
   }
 }
 
+/**
+ * The largest single record that passes {@link checkRecordFits}: the hot path compares against it and
+ * calls the check (for its message) only above it.
+ */
+export function largestSingleRecord(options: RecordCheckOptions): number {
+  let bytes = Math.min(options.maxMessageBytes, options.maxInflightBytes);
+  while (bytes > 0 && singleRequestSize(bytes) > options.maxMessageBytes) bytes--;
+  return bytes;
+}
+
 /** Refuses a single record whose request would pass `maxMessageBytes` or that could never fit in flight. */
 export function checkRecordFits(bytes: number, options: RecordCheckOptions): void {
   const size = singleRequestSize(bytes);
@@ -71,11 +81,19 @@ export function checkRecordFits(bytes: number, options: RecordCheckOptions): voi
   }
 }
 
+/** What {@link measureBatch} measured. */
+export interface BatchSize {
+  /** The payload bytes of the whole batch. */
+  bytes: number;
+  /** Each record's byte length, kept so that the encoder does not measure again. */
+  lengths: number[];
+}
+
 /**
  * Checks every record of a batch (A.10) and the batch as a whole (non-empty, one request under
- * `maxMessageBytes`, within the in-flight limits); returns the payload bytes.
+ * `maxMessageBytes`, within the in-flight limits); returns its sizes.
  */
-export function measureBatch(records: readonly WireRecord[], options: RecordCheckOptions): number {
+export function measureBatch(records: readonly WireRecord[], options: RecordCheckOptions): BatchSize {
   const count = records.length;
   if (count === 0) throw refuse("a batch must hold at least one record");
   if (count > options.maxInflightRecords) {
@@ -83,6 +101,7 @@ export function measureBatch(records: readonly WireRecord[], options: RecordChec
   }
   let bytes = 0;
   let fieldBytes = 0;
+  const lengths = new Array<number>(count);
   for (let i = 0; i < count; i++) {
     const length = measureRecord(
       records[i] as WireRecord,
@@ -90,6 +109,7 @@ export function measureBatch(records: readonly WireRecord[], options: RecordChec
       options.validateRecords,
       `record ${i} of the batch`,
     );
+    lengths[i] = length;
     bytes += length;
     fieldBytes += lengthDelimitedSize(length);
   }
@@ -102,5 +122,5 @@ export function measureBatch(records: readonly WireRecord[], options: RecordChec
   if (bytes > options.maxInflightBytes) {
     throw refuse(`batch of ${bytes} bytes is larger than maxInflightBytes ${options.maxInflightBytes}`);
   }
-  return bytes;
+  return { bytes, lengths };
 }

@@ -7,6 +7,8 @@ export interface RoomWaiter {
   readonly payload: EntryPayload;
   readonly count: number;
   readonly bytes: number;
+  /** Each record's byte length, for a batch. */
+  readonly lengths: readonly number[] | undefined;
   /** Called with the offset once the call is admitted. */
   readonly admit: (offset: number) => void;
   readonly reject: (error: ZerobusError) => void;
@@ -39,6 +41,7 @@ export class RoomWaiters {
     payload: EntryPayload,
     count: number,
     bytes: number,
+    lengths: readonly number[] | undefined,
     signal: AbortSignal | undefined,
     onAbort: () => void,
   ): Promise<bigint> {
@@ -47,6 +50,7 @@ export class RoomWaiters {
         payload,
         count,
         bytes,
+        lengths,
         done: false,
         admit: (offset) => {
           waiter.stopListening();

@@ -44,6 +44,9 @@ describe("StreamEngine offsets and requests", () => {
       [2, false, [rec(20)], 4n, 4n],
     ]);
     expect(requests[0]?.payloadBytes).toBe(21);
+    expect(requests[0]?.recordBytes).toEqual([7, 7, 7]);
+    expect(requests[1]?.recordBytes).toEqual([8, 8]);
+    expect(requests[2]?.recordBytes).toEqual([8]);
   });
 
   it("cuts coalesced requests so their encoded size stays within maxMessageBytes", async () => {

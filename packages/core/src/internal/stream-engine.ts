@@ -8,7 +8,7 @@ import type { EntryPayload } from "./entry-ring.js";
 import type { WireRequest } from "./landing-queue.js";
 import { LandingQueue } from "./landing-queue.js";
 import { OffsetWaiters } from "./offset-waiters.js";
-import { checkRecordFits, measureBatch, measureRecord } from "./record-checks.js";
+import { checkRecordFits, largestSingleRecord, measureBatch, measureRecord } from "./record-checks.js";
 import { RoomWaiters } from "./room-waiters.js";
 
 /** What a {@link StreamEngine} is built with. */
@@ -21,6 +21,14 @@ export interface StreamEngineInit {
 }
 
 const acceptingStates: ReadonlySet<StreamState> = new Set(["open", "paused", "recovering"]);
+
+/**
+ * After this many bytes accepted without a pause, the next accepted call resolves on a later macrotask
+ * instead of at once. A caller awaiting ingest calls one by one never leaves the microtask queue while
+ * there is room, so without this nothing would be sent until its loop ends; yielding every MiB lets the
+ * connection send while the caller keeps ingesting. Offsets are still assigned synchronously.
+ */
+export const YIELD_AFTER_BYTES = 1024 * 1024;
 
 /**
  * The client-side state of one stream, shared by every backend (ARCHITECTURE.md "The stream engine"):
@@ -54,6 +62,8 @@ export class StreamEngine {
   #failure: ZerobusError | undefined;
   #wake: (() => void) | undefined;
   #wakeScheduled = false;
+  #bytesSinceYield = 0;
+  readonly #largestSingle: number;
   readonly #runWake = (): void => {
     this.#wakeScheduled = false;
     // `closing` still sends: close() flushes what was accepted before it.
@@ -63,7 +73,7 @@ export class StreamEngine {
     for (let waiter = this.#roomWaiters.peek(); waiter !== undefined; waiter = this.#roomWaiters.peek()) {
       if (!this.#hasRoom(waiter.count, waiter.bytes)) return;
       this.#roomWaiters.shift();
-      waiter.admit(this.#admit(waiter.payload, waiter.count, waiter.bytes));
+      waiter.admit(this.#admit(waiter.payload, waiter.count, waiter.bytes, waiter.lengths));
     }
   };
 
@@ -71,13 +81,14 @@ export class StreamEngine {
     this.options = init.options;
     this.#events = init.events ?? {};
     this.#logger = init.logger ?? silentLogger;
+    this.#largestSingle = largestSingleRecord(this.options);
     for (const batch of init.seed ?? []) {
       if (batch.length === 0) continue;
       // A one-record seed entry may have been a single ingest call: let it coalesce again.
       const payload: EntryPayload = batch.length === 1 ? (batch[0] as WireRecord) : batch.slice();
-      let bytes = 0;
-      for (const record of batch) bytes += measureRecord(record, this.options.recordType, false);
-      this.#admit(payload, batch.length, bytes);
+      const lengths = batch.map((record) => measureRecord(record, this.options.recordType, false));
+      const bytes = lengths.reduce((sum, length) => sum + length, 0);
+      this.#admit(payload, batch.length, bytes, batch.length === 1 ? undefined : lengths);
     }
   }
 
@@ -105,11 +116,11 @@ export class StreamEngine {
     let bytes: number;
     try {
       bytes = measureRecord(record, this.options.recordType, this.options.validateRecords);
-      checkRecordFits(bytes, this.options);
+      if (bytes > this.#largestSingle) checkRecordFits(bytes, this.options);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#accept(record, 1, bytes, signal);
+    return this.#accept(record, 1, bytes, undefined, signal);
   }
 
   /** Accepts a non-empty batch under one logical offset (copied: later changes to the array do not count). */
@@ -121,13 +132,13 @@ export class StreamEngine {
       return Promise.reject(new ZerobusError("invalid_argument", "records must be an array"));
     }
     const batch = records.slice();
-    let bytes: number;
+    let size: ReturnType<typeof measureBatch>;
     try {
-      bytes = measureBatch(batch, this.options);
+      size = measureBatch(batch, this.options);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#accept(batch, batch.length, bytes, signal);
+    return this.#accept(batch, batch.length, size.bytes, size.lengths, signal);
   }
 
   /** Resolves once `offset` is acknowledged; bounded by `flushTimeoutMs` (`flush_timeout`, retryable). */
@@ -252,20 +263,31 @@ export class StreamEngine {
     payload: EntryPayload,
     count: number,
     bytes: number,
+    lengths: readonly number[] | undefined,
     signal: AbortSignal | undefined,
   ): Promise<bigint> {
-    if (this.#roomWaiters.isEmpty && this.#hasRoom(count, bytes)) {
-      return Promise.resolve(BigInt(this.#admit(payload, count, bytes)));
+    if (!this.#roomWaiters.isEmpty || !this.#hasRoom(count, bytes)) {
+      return this.#roomWaiters.wait(payload, count, bytes, lengths, signal, this.#admitWaiters);
     }
-    return this.#roomWaiters.wait(payload, count, bytes, signal, this.#admitWaiters);
+    const offset = BigInt(this.#admit(payload, count, bytes, lengths));
+    this.#bytesSinceYield += bytes;
+    if (this.#bytesSinceYield < YIELD_AFTER_BYTES) return Promise.resolve(offset);
+    this.#bytesSinceYield = 0;
+    // Queued after the wake-up (setImmediate runs in order), so the connection sends first.
+    return new Promise((resolve) => setImmediate(resolve, offset));
   }
 
   #hasRoom(count: number, bytes: number): boolean {
     return this.#queue.hasRoom(count, bytes, this.options.maxInflightRecords, this.options.maxInflightBytes);
   }
 
-  #admit(payload: EntryPayload, count: number, bytes: number): number {
-    const offset = this.#queue.push(payload, count, bytes);
+  #admit(
+    payload: EntryPayload,
+    count: number,
+    bytes: number,
+    lengths: readonly number[] | undefined,
+  ): number {
+    const offset = this.#queue.push(payload, count, bytes, lengths);
     if (!this.#wakeScheduled && this.#wake !== undefined) this.#scheduleWake();
     return offset;
   }

@@ -285,3 +285,23 @@ describe("StreamEngine wake-ups", () => {
     expect(woken).toBe(0);
   });
 });
+
+describe("StreamEngine yielding", () => {
+  it("lets the event loop turn once per MiB accepted, with offsets still assigned at the call", async () => {
+    const stream = engine();
+    const record = `{"pad":"${"x".repeat(1000)}"}`;
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const calls = Math.ceil((3 * 1024 * 1024) / record.length);
+    for (let i = 0; i < calls; i++) expect(await stream.ingestRecord(record)).toBe(BigInt(i));
+    counting = false;
+    // Three MiB accepted: the loop yielded at least twice, and no more than once per MiB (plus slack).
+    expect(turns).toBeGreaterThanOrEqual(2);
+    expect(turns).toBeLessThanOrEqual(5);
+  });
+});

@@ -1,0 +1,50 @@
+import { once } from "node:events";
+import * as grpc from "@grpc/grpc-js";
+import { encodeCreateRequest } from "@zerobus/backend-js";
+import { RecordType } from "@zerobus/core";
+import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
+import { ackOffsetOf } from "../grpc-frames.js";
+import type { Timing } from "../timing.js";
+import { startTiming } from "../timing.js";
+import type { Workload } from "../workload.js";
+import { encodeMessages } from "../workload.js";
+
+const identity = (bytes: Buffer) => bytes;
+
+/**
+ * `grpcjs-floor`: raw grpc-js writing pre-encoded messages (one per ingest unit), honouring 'drain'. What
+ * any client on grpc-js pays per message, with nothing of ours on top. Returns the time from the
+ * first write to the last ack.
+ */
+export async function runGrpcjsFloor(port: number, workload: Workload): Promise<Timing> {
+  const messages = encodeMessages(workload);
+  const last = messages.length - 1;
+  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": -1,
+  });
+  const call = client.makeBidiStreamRequest(EPHEMERAL_STREAM_PATH, identity, identity, new grpc.Metadata());
+  let created!: () => void;
+  let done!: () => void;
+  const createdPromise = new Promise<void>((resolve) => {
+    created = resolve;
+  });
+  const donePromise = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  call.on("data", (message: Buffer) => {
+    if (message[0] === 0x0a) created();
+    else if (ackOffsetOf(message, 0) === last) done();
+  });
+  call.on("error", () => {});
+  call.write(encodeCreateRequest({ tableName: "bench.default.t" }, RecordType.Json));
+  await createdPromise;
+  const stop = startTiming();
+  for (const message of messages) {
+    if (!call.write(message)) await once(call, "drain");
+  }
+  await donePromise;
+  const timing = stop();
+  call.end();
+  client.close();
+  return timing;
+}

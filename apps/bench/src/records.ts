@@ -1,0 +1,22 @@
+/** `count` JSON records of about 100 bytes each, all different. */
+export function makeRecords(count: number): string[] {
+  const records = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    records[i] = JSON.stringify({
+      id: 1_000_000 + i,
+      ts: 1_700_000_000_000 + i * 7,
+      device: `sensor-${(i % 10_000).toString().padStart(4, "0")}`,
+      temp: Math.round((20 + (i % 97) / 10) * 100) / 100,
+      ok: i % 13 !== 0,
+      note: "abcdefgh",
+    });
+  }
+  return records;
+}
+
+/** Splits records into batches of `size`. */
+export function batchesOf(records: readonly string[], size: number): string[][] {
+  const batches: string[][] = [];
+  for (let i = 0; i < records.length; i += size) batches.push(records.slice(i, i + size));
+  return batches;
+}

@@ -1,0 +1,36 @@
+import { encodeIngestRequest } from "@zerobus/backend-js";
+import { RecordType } from "@zerobus/core";
+
+/** What one run sends: single records (one ingest call each) or batches (one call per batch). */
+export type Workload =
+  | { readonly kind: "singles"; readonly records: readonly string[] }
+  | { readonly kind: "batches"; readonly batches: readonly (readonly string[])[] };
+
+/** Records carried by a workload. */
+export function recordCount(workload: Workload): number {
+  return workload.kind === "singles"
+    ? workload.records.length
+    : workload.batches.reduce((sum, batch) => sum + batch.length, 0);
+}
+
+/**
+ * The workload as pre-encoded `EphemeralStreamRequest`s with wire offsets 0, 1, 2, …: one per record for
+ * singles, one per batch for batches (what a client without coalescing must send).
+ */
+export function encodeMessages(workload: Workload): Buffer[] {
+  const units = workload.kind === "singles" ? workload.records.map((record) => [record]) : workload.batches;
+  return units.map((records, wireOffset) =>
+    encodeIngestRequest(
+      {
+        wireOffset,
+        batch: workload.kind === "batches",
+        records,
+        recordBytes: records.map((record) => Buffer.byteLength(record)),
+        payloadBytes: 0,
+        firstOffset: 0n,
+        lastOffset: 0n,
+      },
+      RecordType.Json,
+    ),
+  );
+}
