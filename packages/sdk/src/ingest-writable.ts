@@ -1,0 +1,36 @@
+import { Writable } from "node:stream";
+import type { ZerobusStream } from "./zerobus-stream.js";
+
+/**
+ * The Writable behind `stream.toWritable()`. A write's callback runs once its record is accepted, so a full
+ * in-flight window stops the pipeline instead of buffering without bound.
+ */
+export function createIngestWritable<R>(stream: ZerobusStream<R>, batchSize: number | undefined): Writable {
+  const settle = (promise: Promise<unknown>, callback: (error?: Error | null) => void) =>
+    promise.then(
+      () => callback(),
+      (error: Error) => callback(error),
+    );
+  return new Writable({
+    objectMode: true,
+    highWaterMark: batchSize ?? 16,
+    write(record: R, _encoding, callback) {
+      settle(stream.ingestRecord(record), callback);
+    },
+    ...(batchSize === undefined
+      ? {}
+      : {
+          writev(chunks: { chunk: R }[], callback: (error?: Error | null) => void) {
+            const records = chunks.map((c) => c.chunk);
+            const batches: Promise<bigint>[] = [];
+            for (let i = 0; i < records.length; i += batchSize) {
+              batches.push(stream.ingestRecords(records.slice(i, i + batchSize)));
+            }
+            settle(Promise.all(batches), callback);
+          },
+        }),
+    final(callback) {
+      settle(stream.flush(), callback);
+    },
+  });
+}

@@ -1,0 +1,237 @@
+import type { Writable } from "node:stream";
+import { inspect } from "node:util";
+import type { BackendStream, CallOptions, StreamState, StreamStats, WireRecord } from "@zerobus/core";
+import { ZerobusError } from "@zerobus/core";
+import { withAcceptedOffset } from "./cancellation.js";
+import { createIngestWritable } from "./ingest-writable.js";
+import type { RecordEncoder } from "./record-encoder.js";
+
+/** Options of {@link ZerobusStream.ingestAll}. */
+export interface IngestAllOptions extends CallOptions {
+  /** Group records into `ingestRecords` batches of this size (each batch is one offset); default: one by one. */
+  batchSize?: number;
+}
+
+/** Options of {@link ZerobusStream.toWritable}. */
+export interface WritableOptions {
+  /** Records per `ingestRecords` batch when the writable has several buffered; default: one by one. */
+  batchSize?: number;
+}
+
+/** What {@link ZerobusStream.ingestAll} resolves to. */
+export interface IngestAllResult {
+  /** Records accepted. */
+  count: number;
+  /** Offset of the last ingest call, or undefined when the source was empty. */
+  lastOffset: bigint | undefined;
+}
+
+function checkBatchSize(batchSize: unknown): number | undefined {
+  if (batchSize === undefined) return undefined;
+  if (typeof batchSize !== "number" || !Number.isInteger(batchSize) || batchSize < 1) {
+    throw new ZerobusError(
+      "invalid_argument",
+      `batchSize must be a positive integer, got ${String(batchSize)}`,
+    );
+  }
+  return batchSize;
+}
+
+function checkOffset(offset: unknown): bigint {
+  if (typeof offset === "bigint" && offset >= 0n) return offset;
+  if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0) return BigInt(offset);
+  throw new ZerobusError("invalid_argument", `offset must be a non-negative bigint, got ${String(offset)}`);
+}
+
+/**
+ * One ingestion stream into one table. Safe to use from any number of concurrent async tasks: offsets are
+ * unique and increase in call order, also when calls are not awaited. Delivery is at-least-once.
+ *
+ * @typeParam R - the records this stream takes (JSON objects or text; Proto bytes or messages)
+ * @typeParam W - the wire form of its records (`string` for JSON, `Uint8Array` for Proto)
+ *
+ * @example
+ * ```ts
+ * const stream = await sdk.createStream("main.iot.readings", clientId, clientSecret);
+ * try {
+ *   await stream.ingestRecord({ device: "t-1", celsius: 21.5 });
+ * } finally {
+ *   await stream.close();
+ * }
+ * ```
+ */
+export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
+  readonly #inner: BackendStream;
+  readonly #encode: RecordEncoder;
+  readonly #onFinished: () => void;
+
+  /** @internal Streams are created by `ZerobusSdk`. */
+  constructor(inner: BackendStream, encode: RecordEncoder, onFinished: () => void) {
+    this.#inner = inner;
+    this.#encode = encode;
+    this.#onFinished = onFinished;
+  }
+
+  /** @internal */
+  get backendStream(): BackendStream {
+    return this.#inner;
+  }
+
+  /** @internal */
+  get encoder(): RecordEncoder {
+    return this.#encode;
+  }
+
+  /** `catalog.schema.table`. */
+  get tableName(): string {
+    return this.#inner.tableName;
+  }
+
+  /** `open`, `paused`, `recovering`, `closing`, `closed` or `failed`. */
+  get state(): StreamState {
+    return this.#inner.state;
+  }
+
+  /** The server's id of the current connection (it changes on recovery). */
+  get streamId(): string | undefined {
+    return this.#inner.streamId;
+  }
+
+  /** Accepts one record; resolves with its offset once accepted (waiting for room if the limits are reached). */
+  // Generic so that object literals are not held to excess-property checks against the record type.
+  ingestRecord<T extends R>(record: T, options?: CallOptions): Promise<bigint> {
+    try {
+      return this.#inner.ingestRecord(this.#encode(record), options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Accepts one record and resolves with its offset once the server acknowledged it. */
+  async ingestRecordAndWait<T extends R>(record: T, options?: CallOptions): Promise<bigint> {
+    return this.#andWait(await this.ingestRecord(record, options), options);
+  }
+
+  /** Accepts a non-empty batch under one offset; the server acknowledges it as a whole. */
+  ingestRecords<T extends R>(records: readonly T[], options?: CallOptions): Promise<bigint> {
+    try {
+      if (!Array.isArray(records))
+        throw new ZerobusError("invalid_argument", "ingestRecords takes an array of records");
+      if (records.length === 0)
+        throw new ZerobusError("invalid_argument", "ingestRecords needs at least one record");
+      const wire = new Array<WireRecord>(records.length);
+      for (let i = 0; i < records.length; i++) {
+        try {
+          wire[i] = this.#encode(records[i]);
+        } catch (error) {
+          throw error instanceof ZerobusError
+            ? new ZerobusError(error.code, `record ${i} of the batch: ${error.rawMessage}`, { cause: error })
+            : error;
+        }
+      }
+      return this.#inner.ingestRecords(wire, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Accepts a batch and resolves with its offset once the server acknowledged it. */
+  async ingestRecordsAndWait<T extends R>(records: readonly T[], options?: CallOptions): Promise<bigint> {
+    return this.#andWait(await this.ingestRecords(records, options), options);
+  }
+
+  async #andWait(offset: bigint, options: CallOptions | undefined): Promise<bigint> {
+    try {
+      await this.#inner.waitForOffset(offset, options);
+    } catch (error) {
+      throw withAcceptedOffset(error, offset);
+    }
+    return offset;
+  }
+
+  /** Resolves once `offset` is acknowledged (bounded by `flushTimeoutMs`). */
+  async waitForOffset(offset: bigint, options?: CallOptions): Promise<void> {
+    await this.#inner.waitForOffset(checkOffset(offset), options);
+  }
+
+  /** Resolves once everything accepted before the call is acknowledged (bounded by `flushTimeoutMs`). */
+  flush(options?: CallOptions): Promise<void> {
+    return this.#inner.flush(options);
+  }
+
+  /** Flushes, then ends the stream. Idempotent; rejects with the failure on a failed stream. */
+  async close(options?: CallOptions): Promise<void> {
+    try {
+      await this.#inner.close(options);
+    } finally {
+      if (this.#inner.state === "closed" || this.#inner.state === "failed") this.#onFinished();
+    }
+  }
+
+  /** Calls {@link close}: `await using stream = await sdk.createStream(…)` (TypeScript, Node ≥ 24). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** A snapshot of the records accepted and not yet acknowledged, in offset order, as sent on the wire. */
+  getUnackedRecords(): W[] {
+    return this.#inner.getUnackedRecords() as W[];
+  }
+
+  /** The same, grouped by ingest call. */
+  getUnackedBatches(): W[][] {
+    return this.#inner.getUnackedBatches() as W[][];
+  }
+
+  /** Counters of this stream; `recordsResent` bounds the duplicates a recovery may have caused. */
+  stats(): StreamStats {
+    return this.#inner.stats();
+  }
+
+  /**
+   * Ingests every record of a (sync or async) iterable, waiting for room as needed, and resolves with how
+   * many were accepted. It does not flush.
+   */
+  async ingestAll(
+    source: Iterable<R> | AsyncIterable<R>,
+    options: IngestAllOptions = {},
+  ): Promise<IngestAllResult> {
+    const batchSize = checkBatchSize(options.batchSize);
+    const call: CallOptions = options.signal ? { signal: options.signal } : {};
+    let count = 0;
+    let lastOffset: bigint | undefined;
+    let batch: R[] = [];
+    const sendBatch = async () => {
+      lastOffset = await this.ingestRecords(batch, call);
+      count += batch.length;
+      batch = [];
+    };
+    for await (const record of source) {
+      if (batchSize === undefined) {
+        lastOffset = await this.ingestRecord(record, call);
+        count++;
+      } else {
+        batch.push(record);
+        if (batch.length >= batchSize) await sendBatch();
+      }
+    }
+    if (batch.length > 0) await sendBatch();
+    return { count, lastOffset };
+  }
+
+  /**
+   * A Node `Writable` in object mode that ingests what is written, honouring backpressure (a write
+   * completes once its record is accepted). `end()` flushes; it does not close the stream.
+   */
+  toWritable(options: WritableOptions = {}): Writable {
+    return createIngestWritable(this, checkBatchSize(options.batchSize));
+  }
+
+  [inspect.custom](): string {
+    return `ZerobusStream { tableName: ${JSON.stringify(this.tableName)}, state: ${this.state}, streamId: ${JSON.stringify(this.streamId)} }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { tableName: this.tableName, state: this.state, streamId: this.streamId };
+  }
+}
