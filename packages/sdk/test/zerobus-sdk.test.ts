@@ -224,7 +224,7 @@ describe("createStreamWithHeadersProvider", () => {
     const table = nextTable();
     const stream = await newSdk().createStreamWithHeadersProvider(table, provider, {
       ...fast,
-      maxInflightRecords: 5,
+      maxInflightRecords: 50,
     });
     const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify({ line: i }));
     await pipeline(Readable.from(lines), stream.toWritable({ batchSize: 20 }));
