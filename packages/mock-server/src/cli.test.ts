@@ -71,7 +71,7 @@ function startCli(args: string[], lines: number): Promise<Started> {
 
 describe("zerobus-mock CLI", () => {
   it("prints where it listens, serves gRPC and OAuth with the ack delay asked for, and stops on SIGTERM", async () => {
-    const { child, output, exit } = await startCli(["--json", "--ack-delay", "200"], 1);
+    const { child, output, exit } = await startCli(["--json", "--ack-delay", "200", "--verbose"], 1);
     const info = JSON.parse(output) as {
       endpoint: string;
       workspaceUrl: string;
@@ -96,7 +96,14 @@ describe("zerobus-mock CLI", () => {
     expect(Date.now() - sent).toBeGreaterThanOrEqual(190);
 
     child.kill("SIGTERM");
-    expect(await exit).toEqual({ code: 0, stderr: "zerobus-mock stopped (SIGTERM)\n" });
+    const { code, stderr } = await exit;
+    expect(code).toBe(0);
+    expect(stderr).toMatch(
+      new RegExp(`Z #1 ${TABLE} created json stream [0-9a-f-]{36} for 127\\.0\\.0\\.1:\\d+\n`),
+    );
+    expect(stderr).toContain(`Z #1 ${TABLE} ended by a transport drop after 1 record(s)\n`);
+    expect(stderr).toMatch(/zerobus-mock stopped \(SIGTERM\)\n$/);
+    expect(stderr).not.toContain(token.access_token);
     expect((await stream.status).code).toBe(GrpcStatusCode.UNAVAILABLE);
     stream.close();
   });

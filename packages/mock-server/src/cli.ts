@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const server = await createMockServer(config.options);
+  const log = (line: string): void => {
+    process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  const server = await createMockServer(config.verbose ? { ...config.options, log } : config.options);
   let caDir: string | undefined;
   let caPath: string | undefined;
   if (server.ca) {

@@ -60,6 +60,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     maxMessageBytes,
     checks: { tableHeader: true, offsets: true, records: true, ...options.checks },
     tokens: oauth.store,
+    keepRecords: options.keepRecords ?? true,
+    log: options.log ?? (() => undefined),
     defaultAckPolicy: () => defaultAckPolicy,
     table: tableState,
     dropTransport(connection) {
@@ -157,6 +159,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       recordings.clear();
       connections = [];
       oauth.reset();
+    },
+    [Symbol.asyncDispose]() {
+      return this.close();
     },
     async close() {
       for (const connection of [...live]) connection.markDropped();

@@ -26,6 +26,13 @@ export interface MockServerOptions {
   maxMessageBytes?: number;
   /** Turn individual checks off (all on by default). */
   checks?: Partial<MockChecks>;
+  /**
+   * Keep every accepted request and record (default true). `false` keeps only the counts, for long or heavy
+   * runs (a benchmark); `records`, `requests` and the assertion helpers then see nothing.
+   */
+  keepRecords?: boolean;
+  /** Called with one line per stream created or ended (never a token or a secret); for logs and CLIs. */
+  log?: (line: string) => void;
   /** Client credentials, required workspace id and token lifetime of the OAuth endpoint. */
   oauth?: TokenEndpointOptions;
 }

@@ -59,4 +59,6 @@ export interface MockServer {
   reset(): void;
   /** Stops both servers; live streams are dropped. */
   close(): Promise<void>;
+  /** `close()`, for `await using server = await createMockServer()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

@@ -6,6 +6,7 @@ describe("parseCliArgs", () => {
     expect(parseCliArgs([])).toEqual({
       help: false,
       json: false,
+      verbose: false,
       options: { tls: false, acceptAnyToken: false, ackPolicy: "immediate", oauth: {} },
     });
   });
@@ -23,10 +24,12 @@ describe("parseCliArgs", () => {
       "--workspace-id=42",
       "--token-ttl=1.5",
       "--json",
+      "--verbose",
     ]);
     expect(config).toEqual({
       help: false,
       json: true,
+      verbose: true,
       options: {
         host: "127.0.0.2",
         port: 5000,

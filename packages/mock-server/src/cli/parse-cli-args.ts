@@ -21,6 +21,7 @@ Options:
   --workspace-id <id>     require this workspace id in the token request's resource
   --token-ttl <seconds>   lifetime of issued tokens (default 3600)
   --json                  print the addresses as one JSON line instead of text
+  --verbose               log each stream created and ended to stderr
   -h, --help              show this help
 `;
 
@@ -28,6 +29,7 @@ Options:
 export interface CliConfig {
   help: boolean;
   json: boolean;
+  verbose: boolean;
   options: MockServerOptions;
 }
 
@@ -51,6 +53,7 @@ export function parseCliArgs(args: readonly string[]): CliConfig {
       "workspace-id": { type: "string" },
       "token-ttl": { type: "string" },
       json: { type: "boolean" },
+      verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -69,7 +72,12 @@ export function parseCliArgs(args: readonly string[]): CliConfig {
   if (values["workspace-id"] !== undefined) options.oauth!.workspaceId = values["workspace-id"];
   if (values["token-ttl"] !== undefined)
     options.oauth!.tokenTtlSeconds = number("--token-ttl", values["token-ttl"]);
-  return { help: values.help ?? false, json: values.json ?? false, options };
+  return {
+    help: values.help ?? false,
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+    options,
+  };
 }
 
 function ackPolicy(

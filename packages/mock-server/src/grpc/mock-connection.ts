@@ -236,6 +236,9 @@ export class MockConnection implements LiveConnection {
     this.recording.streamId = id;
     this.#state = "open";
     this.#send(createResponse(id));
+    this.context.log(
+      `#${this.recording.id} ${this.recording.table} created ${this.recording.recordType} stream ${id} for ${this.peer}`,
+    );
     const cursor = this.#cursor;
     if (cursor) this.#cleanups.push(cursor.onAdvance(() => queueMicrotask(() => this.#evaluate())));
     this.#evaluate();
@@ -280,8 +283,8 @@ export class MockConnection implements LiveConnection {
     });
     if (isStatus(records)) return refuse(records);
     const accepted: RecordedRequest = { ...entry, records };
-    this.recording.accept(accepted);
-    this.#table?.recording.addRequest(accepted);
+    this.recording.accept(accepted, this.context.keepRecords);
+    this.#table?.recording.addRequest(accepted, this.context.keepRecords);
     this.#acceptedRequests += 1;
     this.#acks.onRequest(offset ?? this.#expectedOffset, records.length);
     this.#expectedOffset += 1n;
@@ -412,6 +415,9 @@ export class MockConnection implements LiveConnection {
     if (this.#state === "ended") return false;
     this.#state = "ended";
     this.recording.finish(end);
+    this.context.log(
+      `#${this.recording.id} ${this.recording.table ?? "(no table)"} ended by ${describeEnd(end)} after ${this.recording.recordCount} record(s)`,
+    );
     this.#acks.stop();
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
@@ -423,6 +429,11 @@ export class MockConnection implements LiveConnection {
     this.#table?.recording.notify();
     return true;
   }
+}
+
+function describeEnd(end: ConnectionEnd): string {
+  if (end.by === "server") return `the server: ${GrpcStatusCode[end.code] ?? end.code} ${end.details}`;
+  return end.by === "client" ? `the client (${end.how})` : "a transport drop";
 }
 
 function invalid(details: string): ResolvedStatus {

@@ -19,6 +19,10 @@ export interface ServerContext {
   readonly maxMessageBytes: number;
   readonly checks: MockChecks;
   readonly tokens: TokenStore;
+  /** Whether accepted requests and records are kept, or only counted. */
+  readonly keepRecords: boolean;
+  /** One line per connection event; never given a token or a secret. */
+  log(line: string): void;
   defaultAckPolicy(): AckPolicy;
   /** The state of a table, created on first use. */
   table(name: string): TableState;

@@ -37,9 +37,9 @@ export class ConnectionRecorder implements RecordedConnection {
     return true;
   }
 
-  /** Adds an accepted request to the counters. */
-  accept(request: RecordedRequest): void {
-    this.requests.push(request);
+  /** Adds an accepted request to the counters (and keeps it unless `keep` is false). */
+  accept(request: RecordedRequest, keep = true): void {
+    if (keep) this.requests.push(request);
     this.recordCount += request.records.length;
     if (request.offset !== undefined && request.offset > this.maxOffset) this.maxOffset = request.offset;
   }

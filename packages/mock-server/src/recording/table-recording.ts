@@ -24,6 +24,7 @@ export class TableRecording {
   readonly #connections: ConnectionRecorder[] = [];
   readonly #requests: RecordedRequest[] = [];
   readonly #records: RecordedRecord[] = [];
+  #recordCount = 0;
   readonly #listeners = new Set<() => void>();
 
   constructor(readonly name: string) {}
@@ -33,19 +34,19 @@ export class TableRecording {
     return this.#connections;
   }
 
-  /** Accepted requests across connections, in arrival order. */
+  /** Accepted requests across connections, in arrival order (empty with `keepRecords: false`). */
   get requests(): readonly RecordedRequest[] {
     return this.#requests;
   }
 
-  /** Accepted records across connections, in arrival order. */
+  /** Accepted records across connections, in arrival order (empty with `keepRecords: false`). */
   get records(): readonly RecordedRecord[] {
     return this.#records;
   }
 
   /** How many records were accepted, duplicates included (compare it with what a client sent). */
   get recordCount(): number {
-    return this.#records.length;
+    return this.#recordCount;
   }
 
   /** JSON texts of the accepted JSON records, in order. */
@@ -138,10 +139,13 @@ export class TableRecording {
     this.notify();
   }
 
-  /** @internal Adds an accepted request. */
-  addRequest(request: RecordedRequest): void {
-    this.#requests.push(request);
-    this.#records.push(...request.records);
+  /** @internal Adds an accepted request; with `keep` false only its records are counted. */
+  addRequest(request: RecordedRequest, keep = true): void {
+    this.#recordCount += request.records.length;
+    if (keep) {
+      this.#requests.push(request);
+      for (const record of request.records) this.#records.push(record);
+    }
     this.notify();
   }
 
@@ -152,6 +156,6 @@ export class TableRecording {
 
   #summary(): string {
     const ended = this.#connections.filter((connection) => connection.end).length;
-    return `${this.#connections.length} connection(s), ${ended} ended, ${this.#records.length} record(s)`;
+    return `${this.#connections.length} connection(s), ${ended} ended, ${this.#recordCount} record(s)`;
   }
 }
