@@ -3,7 +3,7 @@ import { RecordType, resolveStreamOptions, silentLogger, ZerobusError } from "@z
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackend, isNativeAvailable, nativeCapabilities, VERSION } from "./index.js";
+import { createBackend, isNativeAvailable, nativeCapabilities, setNativeLogger, VERSION } from "./index.js";
 
 let server: MockServer;
 let tlsServer: MockServer;
@@ -205,6 +205,42 @@ describe("createBackend (native)", () => {
     await stream.close();
     expect(server.table(table).countOf('{"n":1}')).toBeGreaterThanOrEqual(1);
     server.table(table).assertDelivered(['{"n":1}', '{"n":2}']);
+  });
+
+  it("forwards the core's log events at or above the level only", async () => {
+    const collect = () => {
+      const lines: { level: string; message: string }[] = [];
+      const push = (level: string) => (message: string) => lines.push({ level, message });
+      return {
+        lines,
+        logger: { debug: push("debug"), info: push("info"), warn: push("warn"), error: push("error") },
+      };
+    };
+    const open = async () => {
+      const table = newTable();
+      const stream = await backendFor(server).openStream(
+        { tableName: table },
+        jsonOptions(),
+        recordingProvider(server, table).provider,
+      );
+      await stream.close();
+    };
+    const quiet = collect();
+    const verbose = collect();
+    try {
+      setNativeLogger(quiet.logger, "error");
+      await open();
+      setNativeLogger(verbose.logger, "info");
+      await open();
+      await expect
+        .poll(() => verbose.lines.some((l) => l.message.startsWith("Successfully created stream")))
+        .toBe(true);
+      expect(verbose.lines.every((l) => l.level !== "debug")).toBe(true);
+      // Events of the first stream would have been queued before those of the second.
+      expect(quiet.lines).toEqual([]);
+    } finally {
+      setNativeLogger(undefined);
+    }
   });
 
   it("fails the stream on a non-retryable server error and keeps the unacked records", async () => {
