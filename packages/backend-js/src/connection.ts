@@ -31,6 +31,12 @@ export class Connection {
   #finished = false;
   #blocked = false;
   #onDrain: (() => void) | undefined;
+  /**
+   * Events that came between the create response and {@link listen}: the server may send a close signal
+   * or end the call in the same tick as its create response, before the stream took the connection.
+   */
+  #early: ServerMessage[] = [];
+  #earlyEnd: ZerobusError | undefined;
   /** Set until the create response (or the end of the call) settles {@link Connection.open}. */
   #pending: { created: (streamId: string) => void; fail: (error: ZerobusError) => void } | undefined;
 
@@ -87,9 +93,21 @@ export class Connection {
     return this.#streamId as string;
   }
 
-  /** Routes later messages and the end of the call to `listener`. */
+  /** Routes later messages and the end of the call to `listener`, first those that came before. */
   listen(listener: ConnectionListener): void {
     this.#listener = listener;
+    const early = this.#early;
+    const earlyEnd = this.#earlyEnd;
+    this.#early = [];
+    this.#earlyEnd = undefined;
+    if (early.length === 0 && earlyEnd === undefined) return;
+    // Delivered on a microtask so the caller finishes taking the connection first.
+    queueMicrotask(() => {
+      for (const message of early) {
+        if (this.#listener === listener) listener.onMessage(this, message);
+      }
+      if (earlyEnd !== undefined) listener.onEnd(this, earlyEnd);
+    });
   }
 
   /** Whether grpc-js asked us to wait for 'drain' before writing more. */
@@ -159,7 +177,9 @@ export class Connection {
       }
       return;
     }
-    if (!this.#finished) this.#listener?.onMessage(this, message);
+    if (this.#finished) return;
+    if (this.#listener === undefined) this.#early.push(message);
+    else this.#listener.onMessage(this, message);
   }
 
   #onEnd(error: ZerobusError): void {
@@ -172,7 +192,8 @@ export class Connection {
     if (this.#finished) return;
     const listener = this.#listener;
     this.#finish();
-    listener?.onEnd(this, error);
+    if (listener === undefined) this.#earlyEnd = error;
+    else listener.onEnd(this, error);
   }
 }
 

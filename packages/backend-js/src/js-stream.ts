@@ -281,10 +281,14 @@ export class JsStream implements BackendStream, ConnectionListener {
     this.#teardown();
     const state = this.#engine.state;
     if (state === "closed" || state === "failed") return;
+    const options = this.#engine.options;
     const unauthenticated = error.code === "unauthenticated";
     const episode = this.#unconfirmed ?? newEpisode();
     this.#unconfirmed = undefined;
-    if (!this.#engine.options.recovery || (!error.retryable && !(unauthenticated && !episode.refreshUsed))) {
+    const recoverable = error.retryable || (unauthenticated && !episode.refreshUsed);
+    // A.4: a connection that broke before its first ack used up an attempt of the same recovery.
+    const exhausted = episode.attempts >= 1 + options.recoveryRetries;
+    if (!options.recovery || !recoverable || exhausted) {
       this.#fail(error);
       return;
     }
