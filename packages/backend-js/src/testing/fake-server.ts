@@ -31,8 +31,14 @@ export interface FakeServer {
 const encode = (message: Parameters<typeof toBinary<typeof EphemeralStreamResponseSchema>>[1]) =>
   Buffer.from(toBinary(EphemeralStreamResponseSchema, message));
 
+/** How the fake server behaves. */
+export interface FakeServerOptions {
+  /** Stop reading each call right after the create response (until `FakeCall.resume()`). */
+  pauseAfterCreate?: boolean;
+}
+
 /** Starts a plaintext fake server on 127.0.0.1 and an ephemeral port. */
-export async function startFakeServer(): Promise<FakeServer> {
+export async function startFakeServer(options: FakeServerOptions = {}): Promise<FakeServer> {
   const server = new grpc.Server({ "grpc.max_receive_message_length": -1 });
   const calls: FakeCall[] = [];
   server.addService(
@@ -70,6 +76,7 @@ export async function startFakeServer(): Promise<FakeServer> {
                 }),
               ),
             );
+            if (options.pauseAfterCreate) call.pause();
           } else if (payload.case === "ingestRecord" || payload.case === "ingestRecordBatch") {
             call.write(
               encode(
