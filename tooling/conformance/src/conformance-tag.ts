@@ -24,3 +24,16 @@ export const conformanceTags = [
 
 /** One scenario tag. */
 export type ConformanceTag = (typeof conformanceTags)[number];
+
+/**
+ * The scenarios the native backend passes while it is brought up (part 1): creation, ingest, batches,
+ * acks, close and refusals. Every run of the native backend uses this one list; part 2 deletes it.
+ */
+export const nativeBringUpTags: readonly ConformanceTag[] = [
+  "creation",
+  "ingest",
+  "batch",
+  "ack",
+  "close",
+  "refusal",
+];
