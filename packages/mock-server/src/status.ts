@@ -23,3 +23,16 @@ export function resolveStatus(spec: StatusSpec): ResolvedStatus {
 }
 
 export { GrpcStatusCode };
+
+/** INVALID_ARGUMENT with `details`: the status of every malformed-input check. */
+export function invalidArgument(details: string): ResolvedStatus {
+  return { code: GrpcStatusCode.INVALID_ARGUMENT, details };
+}
+
+/** RESOURCE_EXHAUSTED for a message over the limit, worded as grpc servers word it. */
+export function messageTooLarge(size: number, limit: number): ResolvedStatus {
+  return {
+    code: GrpcStatusCode.RESOURCE_EXHAUSTED,
+    details: `Received message larger than max (${size} vs. ${limit})`,
+  };
+}

@@ -1,7 +1,7 @@
 import { isFieldSet } from "@bufbuild/protobuf";
 import { type CreateIngestStreamRequest, CreateIngestStreamRequestSchema, RecordType } from "@zerobus/proto";
 import { type RowMessage, rowMessageFromDescriptor } from "../descriptor/row-message.js";
-import { GrpcStatusCode, type ResolvedStatus } from "../status.js";
+import { invalidArgument, type ResolvedStatus } from "../status.js";
 
 /** The header that names the table on every Zerobus call. */
 export const TABLE_NAME_HEADER = "x-databricks-zerobus-table-name";
@@ -13,7 +13,7 @@ export interface CreatedStream {
   row: RowMessage | undefined;
 }
 
-const invalid = (details: string): ResolvedStatus => ({ code: GrpcStatusCode.INVALID_ARGUMENT, details });
+const invalid = invalidArgument;
 
 /**
  * The checks a real server makes on `create_stream` besides authentication: a three-part table name, equal

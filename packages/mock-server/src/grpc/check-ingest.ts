@@ -1,31 +1,57 @@
-import type { JsonValue } from "@bufbuild/protobuf";
-import type { IngestRecordBatchRequest, IngestRecordRequest } from "@zerobus/proto";
+import { isFieldSet, type JsonValue } from "@bufbuild/protobuf";
+import {
+  type IngestRecordBatchRequest,
+  IngestRecordBatchRequestSchema,
+  type IngestRecordRequest,
+  IngestRecordRequestSchema,
+} from "@zerobus/proto";
 import { decodeRow } from "../descriptor/decode-row.js";
 import type { RowMessage } from "../descriptor/row-message.js";
 import type { RecordedRecord } from "../recording/recorded-types.js";
-import { GrpcStatusCode, type ResolvedStatus } from "../status.js";
+import { invalidArgument, type ResolvedStatus } from "../status.js";
 
 /** What the checks of one ingest request need to know about the stream. */
 export interface IngestContext {
   recordType: "json" | "proto";
   row: RowMessage | undefined;
+  /** Whether `offset_id` must be present and equal `expectedOffset`. */
+  checkOffsets: boolean;
+  expectedOffset: bigint;
   /** Whether to parse JSON records and decode proto records. */
   checkRecords: boolean;
 }
 
-const invalid = (details: string): ResolvedStatus => ({ code: GrpcStatusCode.INVALID_ARGUMENT, details });
+/** An ingest request, as the `payload` oneof of a stream request carries it. */
+export type IngestPayload =
+  | { case: "ingestRecord"; value: IngestRecordRequest }
+  | { case: "ingestRecordBatch"; value: IngestRecordBatchRequest };
+
+/** The request's `offset_id`, or undefined when it was not on the wire (proto2 presence: it would read 0n). */
+export function wireOffset(request: IngestPayload): bigint | undefined {
+  const field =
+    request.case === "ingestRecord"
+      ? IngestRecordRequestSchema.field.offsetId
+      : IngestRecordBatchRequestSchema.field.offsetId;
+  return isFieldSet(request.value, field) ? request.value.offsetId : undefined;
+}
+
+const invalid = invalidArgument;
 
 /**
- * Decodes the records of an `ingest_record` or `ingest_record_batch` request and checks each: the kind
- * matches the stream's record type, a batch is not empty, a JSON record is a JSON object, a proto record
- * decodes with the stream's descriptor. Returns the records, or the INVALID_ARGUMENT status to end with.
+ * Checks an `ingest_record` or `ingest_record_batch` request and decodes its records: the wire offset runs
+ * 0, 1, 2… per connection, the kind matches the stream's record type, a batch is not empty, a JSON record is
+ * a JSON object, a proto record decodes with the stream's descriptor. Returns the records, or the
+ * INVALID_ARGUMENT status to end the stream with.
  */
 export function checkIngest(
-  request:
-    | { case: "ingestRecord"; value: IngestRecordRequest }
-    | { case: "ingestRecordBatch"; value: IngestRecordBatchRequest },
+  request: IngestPayload,
   context: IngestContext,
 ): RecordedRecord[] | ResolvedStatus {
+  const offset = wireOffset(request);
+  if (context.checkOffsets && offset === undefined) return invalid("offset_id is required");
+  if (context.checkOffsets && offset !== context.expectedOffset) {
+    return invalid(`Non-incremental offset: expected ${context.expectedOffset}, actual ${offset}`);
+  }
   let json: string[] | undefined;
   let proto: Uint8Array[] | undefined;
   if (request.case === "ingestRecord") {

@@ -4,8 +4,6 @@ import { Metadata, type ServerDuplexStream } from "@grpc/grpc-js";
 import {
   type EphemeralStreamRequest,
   EphemeralStreamRequestSchema,
-  IngestRecordBatchRequestSchema,
-  IngestRecordRequestSchema,
   IngestRecordResponseSchema,
 } from "@zerobus/proto";
 import type { IssuedToken } from "../oauth/token-store.js";
@@ -18,15 +16,25 @@ import type {
 } from "../recording/recorded-types.js";
 import type { AckPolicy } from "../script/ack-policy.js";
 import type { ScriptCursor } from "../script/script-cursor.js";
-import { type CreateScriptStep, isAckStep, isCreateStep, type ScriptStep } from "../script/script-step.js";
-import { GrpcStatusCode, type ResolvedStatus, resolveStatus, type StatusSpec } from "../status.js";
+import { type CreateScriptStep, isCreateStep, type ScriptStep } from "../script/script-step.js";
+import {
+  GrpcStatusCode,
+  invalidArgument,
+  messageTooLarge,
+  type ResolvedStatus,
+  resolveStatus,
+  type StatusSpec,
+} from "../status.js";
 import { AckEngine } from "./ack-engine.js";
-import { checkBearer, unauthenticated } from "./check-bearer.js";
-import { type CreatedStream, checkCreate, isStatus, TABLE_NAME_HEADER } from "./check-create.js";
-import { checkIngest } from "./check-ingest.js";
+import { admitCreate } from "./admit-create.js";
+import { type CreatedStream, isStatus } from "./check-create.js";
+import { checkIngest, wireOffset } from "./check-ingest.js";
+import { ConnectionTimers } from "./connection-timers.js";
 import { ackResponse, createResponse, runStreamStep, type StepTarget } from "./run-stream-step.js";
 import type { ServerContext } from "./server-context.js";
+import { StreamScriptRunner } from "./stream-script-runner.js";
 import type { TableState } from "./table-state.js";
+import { tokenStatus, watchToken } from "./watch-token.js";
 
 /** A live stream a test can act on directly. */
 export interface LiveConnection {
@@ -43,16 +51,6 @@ export interface LiveConnection {
   send(response: SentResponse): void;
 }
 
-interface Baseline {
-  position: number;
-  records: number;
-  requests: number;
-  elapsed: boolean;
-}
-
-/** Largest delay setTimeout takes; longer token lifetimes re-arm. */
-const MAX_TIMER_MS = 2_147_483_647;
-
 /** One `EphemeralStream` call: the server's side of the conversation of PROTOCOL.md §1.3. */
 export class MockConnection implements LiveConnection {
   readonly recording: ConnectionRecorder;
@@ -63,13 +61,12 @@ export class MockConnection implements LiveConnection {
   #token: IssuedToken | "any" | undefined;
   #expectedOffset = 0n;
   #acceptedRequests = 0;
+  #runner: StreamScriptRunner | undefined;
   #cursor: ScriptCursor<ScriptStep> | undefined;
-  #baseline: Baseline | undefined;
   #ackPolicy: AckPolicy | undefined;
   readonly #acks: AckEngine;
   readonly #stepTarget: StepTarget;
-  readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #wakers = new Set<() => void>();
+  readonly #timers = new ConnectionTimers();
   readonly #cleanups: (() => void)[] = [];
 
   constructor(
@@ -157,7 +154,9 @@ export class MockConnection implements LiveConnection {
         new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length),
       );
     } catch (error) {
-      return this.endWith(invalid(`cannot decode EphemeralStreamRequest: ${(error as Error).message}`));
+      return this.endWith(
+        invalidArgument(`cannot decode EphemeralStreamRequest: ${(error as Error).message}`),
+      );
     }
     if (this.#state === "creating") return this.#onCreate(request, bytes.length);
     return this.#onIngest(request, bytes.length);
@@ -165,9 +164,9 @@ export class MockConnection implements LiveConnection {
 
   async #onCreate(request: EphemeralStreamRequest, size: number): Promise<void> {
     if (size > this.context.maxMessageBytes)
-      return this.endWith(tooLarge(size, this.context.maxMessageBytes));
+      return this.endWith(messageTooLarge(size, this.context.maxMessageBytes));
     if (request.payload.case !== "createStream")
-      return this.endWith(invalid("the first message must be create_stream"));
+      return this.endWith(invalidArgument("the first message must be create_stream"));
     const create = request.payload.value;
     if (create.tableName) {
       this.#table = this.context.table(create.tableName);
@@ -175,26 +174,15 @@ export class MockConnection implements LiveConnection {
       this.#table.live.add(this);
       this.#table.recording.addConnection(this.recording);
     }
-    const auth = checkBearer(
-      this.recording.metadata.authorization,
-      this.context.tokens,
-      this.context.acceptAnyToken,
-    );
-    if (isStatus(auth)) return this.endWith(auth);
-    const stream = checkCreate(
-      create,
-      this.recording.metadata[TABLE_NAME_HEADER],
-      this.context.checks.tableHeader,
-    );
-    if (isStatus(stream)) return this.endWith(stream);
-    if (auth.token !== "any" && auth.token.table !== undefined && auth.token.table !== stream.table) {
-      return this.endWith({
-        code: GrpcStatusCode.PERMISSION_DENIED,
-        details: `the access token does not grant access to table ${stream.table}`,
-      });
+    const admitted = admitCreate(create, this.recording.metadata, this.context);
+    if (isStatus(admitted)) return this.endWith(admitted);
+    const { stream, token } = admitted;
+    this.#token = token;
+    if (token !== "any") {
+      this.#cleanups.push(
+        watchToken(this.context.tokens, token, this.#timers, (status) => this.endWith(status)),
+      );
     }
-    this.#token = auth.token;
-    this.#watchToken();
     this.#stream = stream;
     this.recording.recordType = stream.recordType;
     this.recording.descriptor = stream.row?.descriptor;
@@ -211,11 +199,11 @@ export class MockConnection implements LiveConnection {
 
   async #runCreateStep(step: CreateScriptStep): Promise<void> {
     if ("failCreate" in step) {
-      await this.#sleep(step.delayMs);
+      await this.#timers.sleep(step.delayMs);
       return this.endWith(resolveStatus(step.failCreate));
     }
     if ("create" in step) {
-      await this.#sleep(step.create.delayMs);
+      await this.#timers.sleep(step.create.delayMs);
       return this.#accept(step.create.streamId);
     }
     const options = step.acceptThenDrop === true ? {} : step.acceptThenDrop;
@@ -239,22 +227,35 @@ export class MockConnection implements LiveConnection {
     this.context.log(
       `#${this.recording.id} ${this.recording.table} created ${this.recording.recordType} stream ${id} for ${this.peer}`,
     );
-    const cursor = this.#cursor;
-    if (cursor) this.#cleanups.push(cursor.onAdvance(() => queueMicrotask(() => this.#evaluate())));
-    this.#evaluate();
+    if (this.#cursor) {
+      const connection = this;
+      this.#runner = new StreamScriptRunner(
+        this.#cursor,
+        {
+          get open() {
+            return connection.#state === "open";
+          },
+          get recordCount() {
+            return connection.recording.recordCount;
+          },
+          get requestCount() {
+            return connection.#acceptedRequests;
+          },
+        },
+        this.#timers,
+        (step) => runStreamStep(step, this.#stepTarget),
+      );
+      this.#cleanups.push(() => this.#runner?.stop());
+    }
+    this.#runner?.evaluate();
   }
 
   async #onIngest(request: EphemeralStreamRequest, size: number): Promise<void> {
     const payload = request.payload;
     if (payload.case === "createStream")
-      return this.endWith(invalid("create_stream may be sent only once per stream"));
-    if (payload.case === undefined) return this.endWith(invalid("request has no payload"));
-    // proto2 presence: an absent offset_id reads as 0n, so ask whether it was on the wire.
-    const offsetField =
-      payload.case === "ingestRecord"
-        ? IngestRecordRequestSchema.field.offsetId
-        : IngestRecordBatchRequestSchema.field.offsetId;
-    const offset = isFieldSet(payload.value, offsetField) ? payload.value.offsetId : undefined;
+      return this.endWith(invalidArgument("create_stream may be sent only once per stream"));
+    if (payload.case === undefined) return this.endWith(invalidArgument("request has no payload"));
+    const offset = wireOffset(payload);
     const entry = {
       connectionId: this.recording.id,
       offset,
@@ -266,19 +267,16 @@ export class MockConnection implements LiveConnection {
       this.recording.requests.push({ ...entry, records: [], refused: status });
       this.endWith(status);
     };
-    const tokenStatus = this.#tokenStatus();
-    if (tokenStatus) return refuse(tokenStatus);
-    if (size > this.context.maxMessageBytes) return refuse(tooLarge(size, this.context.maxMessageBytes));
-    if (this.context.checks.offsets) {
-      if (offset === undefined) return refuse(invalid("offset_id is required"));
-      if (offset !== this.#expectedOffset) {
-        return refuse(invalid(`Non-incremental offset: expected ${this.#expectedOffset}, actual ${offset}`));
-      }
-    }
+    const expired = tokenStatus(this.context.tokens, this.#token);
+    if (expired) return refuse(expired);
+    if (size > this.context.maxMessageBytes)
+      return refuse(messageTooLarge(size, this.context.maxMessageBytes));
     const stream = this.#stream!;
     const records = checkIngest(payload, {
       recordType: stream.recordType,
       row: stream.row,
+      checkOffsets: this.context.checks.offsets,
+      expectedOffset: this.#expectedOffset,
       checkRecords: this.context.checks.records,
     });
     if (isStatus(records)) return refuse(records);
@@ -288,7 +286,7 @@ export class MockConnection implements LiveConnection {
     this.#acceptedRequests += 1;
     this.#acks.onRequest(offset ?? this.#expectedOffset, records.length);
     this.#expectedOffset += 1n;
-    this.#evaluate();
+    this.#runner?.evaluate();
   }
 
   async #onHalfClose(): Promise<void> {
@@ -299,49 +297,13 @@ export class MockConnection implements LiveConnection {
     if (!this.call.cancelled && this.#finish({ by: "client", how: "half-closed" })) this.call.end();
   }
 
-  /** Runs the stream steps whose moment has come, in order. */
-  #evaluate(): void {
-    const cursor = this.#cursor;
-    while (cursor && this.#state === "open") {
-      const step = cursor.current;
-      if (!step || isCreateStep(step) || isAckStep(step)) return;
-      if (this.#baseline?.position !== cursor.position)
-        this.#baseline = this.#newBaseline(cursor.position, step.after?.ms);
-      const after = step.after ?? {};
-      const base = this.#baseline;
-      const due =
-        this.recording.recordCount - base.records >= (after.records ?? 0) &&
-        this.#acceptedRequests - base.requests >= (after.requests ?? 0) &&
-        (after.ms === undefined || base.elapsed);
-      if (!due) return;
-      cursor.advance();
-      runStreamStep(step, this.#stepTarget);
-    }
-  }
-
-  #newBaseline(position: number, ms: number | undefined): Baseline {
-    const baseline = {
-      position,
-      records: this.recording.recordCount,
-      requests: this.#acceptedRequests,
-      elapsed: false,
-    };
-    if (ms !== undefined) {
-      this.#later(ms, () => {
-        baseline.elapsed = true;
-        if (this.#baseline === baseline) this.#evaluate();
-      });
-    }
-    return baseline;
-  }
-
   #makeStepTarget(): StepTarget {
     const connection = this;
     return {
       send: (response) => this.#send(response),
       endWith: (status) => this.endWith(status),
       drop: () => this.drop(),
-      later: (ms, action) => this.#later(ms, action),
+      later: (ms, action) => this.#timers.later(ms, action),
       get lastAck() {
         return connection.#acks.lastSent;
       },
@@ -352,30 +314,6 @@ export class MockConnection implements LiveConnection {
         return connection.recording.streamId ?? "";
       },
     };
-  }
-
-  #tokenStatus(): ResolvedStatus | undefined {
-    const token = this.#token;
-    if (token === undefined || token === "any") return undefined;
-    const checked = this.context.tokens.check(token.token);
-    return "refusal" in checked ? unauthenticated(checked.refusal) : undefined;
-  }
-
-  /** Ends the stream when its token expires or is revoked, even if the client sends nothing more. */
-  #watchToken(): void {
-    const token = this.#token;
-    if (token === undefined || token === "any") return;
-    const check = (): void => {
-      const status = this.#tokenStatus();
-      if (status) this.endWith(status);
-      else this.#later(Math.min(Math.max(token.expiresAt - Date.now(), 1), MAX_TIMER_MS), check);
-    };
-    this.#later(Math.min(Math.max(token.expiresAt - Date.now(), 0), MAX_TIMER_MS), check);
-    this.#cleanups.push(
-      this.context.tokens.onInvalidate((tokens) => {
-        if (tokens.includes(token)) check();
-      }),
-    );
   }
 
   #send(response: SentResponse): void {
@@ -391,26 +329,6 @@ export class MockConnection implements LiveConnection {
     this.#table?.recording.notify();
   }
 
-  #later(ms: number, action: () => void): void {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      if (this.#state !== "ended") action();
-    }, ms);
-    this.#timers.add(timer);
-  }
-
-  /** Waits `ms` (no-op when undefined); returns early if the connection ends meanwhile. */
-  #sleep(ms: number | undefined): Promise<void> {
-    if (!ms) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#wakers.add(resolve);
-      this.#later(ms, () => {
-        this.#wakers.delete(resolve);
-        resolve();
-      });
-    });
-  }
-
   #finish(end: ConnectionEnd): boolean {
     if (this.#state === "ended") return false;
     this.#state = "ended";
@@ -419,10 +337,7 @@ export class MockConnection implements LiveConnection {
       `#${this.recording.id} ${this.recording.table ?? "(no table)"} ended by ${describeEnd(end)} after ${this.recording.recordCount} record(s)`,
     );
     this.#acks.stop();
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
-    for (const wake of this.#wakers) wake();
-    this.#wakers.clear();
+    this.#timers.stop();
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     this.#table?.live.delete(this);
     this.context.connectionEnded(this);
@@ -434,17 +349,6 @@ export class MockConnection implements LiveConnection {
 function describeEnd(end: ConnectionEnd): string {
   if (end.by === "server") return `the server: ${GrpcStatusCode[end.code] ?? end.code} ${end.details}`;
   return end.by === "client" ? `the client (${end.how})` : "a transport drop";
-}
-
-function invalid(details: string): ResolvedStatus {
-  return { code: GrpcStatusCode.INVALID_ARGUMENT, details };
-}
-
-function tooLarge(size: number, limit: number): ResolvedStatus {
-  return {
-    code: GrpcStatusCode.RESOURCE_EXHAUSTED,
-    details: `Received message larger than max (${size} vs. ${limit})`,
-  };
 }
 
 function metadataRecord(metadata: Metadata): Record<string, string> {
