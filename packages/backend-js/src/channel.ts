@@ -1,6 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { BackendConfig } from "@zerobus/core";
 import type { ParsedEndpoint } from "./endpoint.js";
+import { trustedRoots } from "./trusted-roots.js";
 import { userAgent } from "./user-agent.js";
 
 /**
@@ -10,7 +11,7 @@ import { userAgent } from "./user-agent.js";
  */
 export function createChannel(config: BackendConfig, endpoint: ParsedEndpoint): grpc.Client {
   const credentials = endpoint.secure
-    ? grpc.credentials.createSsl(config.tls?.ca === undefined ? null : Buffer.from(config.tls.ca))
+    ? grpc.credentials.createSsl(trustedRoots(config))
     : grpc.credentials.createInsecure();
   const options: grpc.ChannelOptions = {
     "grpc.primary_user_agent": userAgent(config.applicationName),

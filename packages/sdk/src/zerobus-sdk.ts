@@ -127,6 +127,13 @@ export class ZerobusSdk {
     clientSecret: string,
     options?: CreateStreamOptions,
   ): Promise<ZerobusStream<JsonRecord, string>>;
+  /** A table only known at run time: the record kind is checked when records arrive. */
+  createStream(
+    table: TableInput,
+    clientId: string,
+    clientSecret: string,
+    options?: CreateStreamOptions,
+  ): Promise<ZerobusStream<JsonRecord | ProtoBytesRecord>>;
   async createStream(
     table: TableInput,
     clientId: string,
@@ -165,6 +172,12 @@ export class ZerobusSdk {
     provider: HeadersProviderLike,
     options?: CreateStreamOptions,
   ): Promise<ZerobusStream<JsonRecord, string>>;
+  /** A table only known at run time: the record kind is checked when records arrive. */
+  createStreamWithHeadersProvider(
+    table: TableInput,
+    provider: HeadersProviderLike,
+    options?: CreateStreamOptions,
+  ): Promise<ZerobusStream<JsonRecord | ProtoBytesRecord>>;
   async createStreamWithHeadersProvider(
     table: TableInput,
     provider: HeadersProviderLike,

@@ -192,15 +192,15 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
    * Ingests every record of a (sync or async) iterable, waiting for room as needed, and resolves with how
    * many were accepted. It does not flush.
    */
-  async ingestAll(
-    source: Iterable<R> | AsyncIterable<R>,
+  async ingestAll<T extends R>(
+    source: Iterable<T> | AsyncIterable<T>,
     options: IngestAllOptions = {},
   ): Promise<IngestAllResult> {
     const batchSize = checkBatchSize(options.batchSize);
     const call: CallOptions = options.signal ? { signal: options.signal } : {};
     let count = 0;
     let lastOffset: bigint | undefined;
-    let batch: R[] = [];
+    let batch: T[] = [];
     const sendBatch = async () => {
       lastOffset = await this.ingestRecords(batch, call);
       count += batch.length;

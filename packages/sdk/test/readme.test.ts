@@ -1,0 +1,78 @@
+import { execFile } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { MockServer } from "@zerobus/mock-server";
+import { createMockServer } from "@zerobus/mock-server";
+import ts from "typescript";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const packageDir = join(import.meta.dirname, "..");
+const readmePath = join(packageDir, "../../README.md");
+// Inside the package, so `@zerobus/sdk` resolves to this package (self-reference) as it does for users.
+const workDir = join(packageDir, ".readme-run");
+const table = "main.readme.events";
+
+/** The README's TypeScript code blocks, in order. */
+function codeBlocks(markdown: string): string[] {
+  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
+}
+
+function toModule(source: string): string {
+  return ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+}
+
+let server: MockServer;
+const env: Record<string, string> = {};
+
+beforeAll(async () => {
+  if (!existsSync(join(packageDir, "dist/index.js"))) {
+    await run("pnpm", ["turbo", "run", "build", "--filter=@zerobus/sdk..."], { cwd: packageDir });
+  }
+  // A TLS server, so the README's code runs unchanged (no allowInsecure): Node trusts its CA.
+  server = await createMockServer({ tls: true });
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(join(workDir, "gen"), { recursive: true });
+  writeFileSync(join(workDir, "ca.pem"), server.ca ?? "");
+  copyFileSync(
+    join(import.meta.dirname, "fixtures/sensor-reading-schema.mjs"),
+    join(workDir, "gen/sensor_reading_pb.js"),
+  );
+  Object.assign(env, {
+    ZEROBUS_SERVER_ENDPOINT: server.endpoint,
+    DATABRICKS_HOST: server.workspaceUrl,
+    DATABRICKS_CLIENT_ID: server.credentials.clientId,
+    DATABRICKS_CLIENT_SECRET: server.credentials.clientSecret,
+    ZEROBUS_TABLE_NAME: table,
+    NODE_EXTRA_CA_CERTS: join(workDir, "ca.pem"),
+    ZEROBUS_BACKEND: "js",
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe("README code blocks", () => {
+  const blocks = codeBlocks(readFileSync(readmePath, "utf8"));
+
+  it("has the examples the README promises", () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(4);
+  });
+
+  blocks.forEach((block, index) => {
+    const firstLine = block.split("\n").find((line) => line.trim() && !line.startsWith("import")) ?? "";
+    it(`block ${index + 1} runs: ${firstLine.slice(0, 60)}`, async () => {
+      const file = join(workDir, `block-${index + 1}.mjs`);
+      writeFileSync(file, toModule(block));
+      const before = server.table(table).recordCount;
+      await run(process.execPath, [file], { cwd: workDir, env: { ...process.env, ...env }, timeout: 30_000 });
+      if (block.includes("ZEROBUS_TABLE_NAME"))
+        expect(server.table(table).recordCount).toBeGreaterThan(before);
+    });
+  });
+});
