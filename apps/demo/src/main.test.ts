@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createMockServer } from "@zerobus/mock-server";
 import { beforeAll, describe, expect, it } from "vitest";
 // Relative: the vitest aliases map @zerobus/<name> to packages/, and the examples are an app.
 import { WORKSPACE_ENV } from "../../examples/src/ingest-target/workspace-env.js";
@@ -17,10 +18,11 @@ interface Run {
   waitFor(text: string): Promise<void>;
 }
 
-/** Starts the built demo as `pnpm demo` does, with no workspace in the environment (embedded server). */
-function startDemo(args: string[]): Run {
+/** Starts the built demo as `pnpm demo` does; without `workspace`, nothing in the environment names one. */
+function startDemo(args: string[], workspace: Record<string, string> = {}): Run {
   const env = { ...process.env };
   for (const name of WORKSPACE_ENV) delete env[name];
+  Object.assign(env, workspace);
   const child = spawn(process.execPath, [entry, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -95,6 +97,34 @@ describe("pnpm demo", () => {
     expect(result.accepted).toBeLessThan(100_000_000);
     expect(result.acknowledged).toBe(result.accepted);
     expect(result.serverCount).toBe(result.accepted);
+  });
+
+  it("writes to the workspace the environment names, with OAuth", async () => {
+    const server = await createMockServer();
+    try {
+      const tableName = "main.from_env.demo";
+      const { status, stdout, stderr } = await startDemo(["--records", "5000", "--backend", "js"], {
+        ZEROBUS_SERVER_ENDPOINT: server.endpoint,
+        DATABRICKS_HOST: server.workspaceUrl,
+        DATABRICKS_CLIENT_ID: server.credentials.clientId,
+        DATABRICKS_CLIENT_SECRET: server.credentials.clientSecret,
+        ZEROBUS_TABLE_NAME: tableName,
+      }).done;
+      expect(status, stderr).toBe(0);
+      expect(demoResult(stdout)).toMatchObject({
+        target: "workspace",
+        tableName,
+        accepted: 5000,
+        acknowledged: 5000,
+        serverCount: null,
+        ok: true,
+      });
+      expect(server.table(tableName).recordCount).toBe(5000);
+      expect(server.table(tableName).values[0]).toMatchObject({ device_id: "env-0000", status: "ok" });
+      expect(stdout + stderr).not.toContain(server.credentials.clientSecret);
+    } finally {
+      await server.close();
+    }
   });
 
   it("refuses a bad argument with the usage, exit status 2", async () => {

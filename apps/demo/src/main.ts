@@ -60,7 +60,11 @@ if (args.help) {
 
 const interrupt = new AbortController();
 const onSigint = () => {
-  if (interrupt.signal.aborted) process.exit(130);
+  if (interrupt.signal.aborted) {
+    // Quitting mid-bar: give the terminal its cursor back.
+    if (process.stderr.isTTY) process.stderr.write("\x1b[?25h\n");
+    process.exit(130);
+  }
   process.stderr.write("\ninterrupted: closing the stream (Ctrl-C again to quit at once)\n");
   interrupt.abort();
 };
