@@ -39,6 +39,9 @@ function deferred<T>() {
 
 const hour = 3_600_000;
 
+/** A credential without an expiry (weak types need one shared property to infer from). */
+type TokenOnly = { token: string; expiresAt?: number };
+
 describe("memoize", () => {
   it("reuses a credential until 5 minutes before it expires, then refreshes", async () => {
     const clock = { now: 1_000_000 };
@@ -130,7 +133,7 @@ describe("memoize", () => {
   it("does not cache a failure: every waiter gets it, the next call tries again", async () => {
     let calls = 0;
     const failure = new Error("endpoint down");
-    const get = memoize(async () => {
+    const get = memoize<TokenOnly>(async () => {
       calls++;
       if (calls === 1) throw failure;
       return { token: "ok" };
@@ -147,7 +150,7 @@ describe("memoize", () => {
   it("abandons only the aborted caller's wait while others still wait", async () => {
     const gate = deferred<{ token: string }>();
     let sourceSignal: AbortSignal | undefined;
-    const get = memoize(async (ctx) => {
+    const get = memoize<TokenOnly>(async (ctx) => {
       sourceSignal = ctx.signal;
       return gate.promise;
     });
@@ -165,7 +168,7 @@ describe("memoize", () => {
 
   it("aborts the shared refresh once every caller has given up", async () => {
     let sourceSignal: AbortSignal | undefined;
-    const get = memoize((ctx) => {
+    const get = memoize<TokenOnly>((ctx) => {
       sourceSignal = ctx.signal;
       return new Promise<{ token: string }>((_, reject) => {
         ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason));
@@ -185,7 +188,7 @@ describe("memoize", () => {
 
   it("refuses an already-aborted signal without calling the source", async () => {
     let calls = 0;
-    const get = memoize(async () => {
+    const get = memoize<TokenOnly>(async () => {
       calls++;
       return { token: "never" };
     });
