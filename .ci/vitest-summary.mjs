@@ -14,6 +14,8 @@ const { values } = parseArgs({
     report: { type: "string" },
     counts: { type: "string" },
     require: { type: "string", multiple: true, default: [] },
+    // Once every backend runs the whole conformance suite (native part 2), their counts must be equal.
+    "conformance-complete": { type: "boolean", default: false },
   },
 });
 
@@ -67,6 +69,27 @@ for (const [name, counts] of [...projects].sort(([a], [b]) => a.localeCompare(b)
 }
 if (total.skipped > 0) console.log(`vitest: ${total.skipped} tests skipped or todo (not counted as passed)`);
 
+// Conformance runs: the suite run by a backend package (direct) or by the sdk for each backend (public API).
+const conformance = new Map();
+for (const file of report.testResults) {
+  if (!file.name.endsWith("conformance.test.ts")) continue;
+  const project = projectOf(file.name);
+  for (const test of file.assertionResults) {
+    const backend = project === "sdk" ? (test.ancestorTitles[0] ?? "sdk") : `${project.replace(/^backend-/, "")} (direct)`;
+    const counts = conformance.get(backend) ?? { passed: 0, failed: 0 };
+    if (test.status === "passed") counts.passed++;
+    else if (test.status === "failed") counts.failed++;
+    conformance.set(backend, counts);
+  }
+}
+console.log("conformance per backend:");
+for (const [backend, counts] of conformance) console.log(`  ${backend.padEnd(28)} ${counts.passed} passed, ${counts.failed} failed`);
+const conformanceEmpty = [...conformance].filter(([, c]) => c.passed + c.failed === 0).map(([backend]) => backend);
+for (const backend of conformanceEmpty) console.log(`vitest: conformance on ${backend} ran zero tests`);
+const conformanceTotals = new Set([...conformance.values()].map((c) => c.passed + c.failed));
+const conformanceDiffers = values["conformance-complete"] && conformanceTotals.size > 1;
+if (conformanceDiffers) console.log("vitest: the backends' conformance counts differ");
+
 const empty = values.require.filter((name) => {
   const counts = projects.get(name);
   return counts.passed + counts.failed === 0;
@@ -74,4 +97,4 @@ const empty = values.require.filter((name) => {
 for (const name of empty) console.log(`vitest: required project ${name} ran zero tests`);
 
 writeFileSync(values.counts, `${total.passed} ${total.failed}\n`);
-process.exit(empty.length === 0 ? 0 : 1);
+process.exit(empty.length === 0 && conformanceEmpty.length === 0 && !conformanceDiffers ? 0 : 1);
