@@ -75,7 +75,8 @@ for (const file of report.testResults) {
   if (!file.name.endsWith("conformance.test.ts")) continue;
   const project = projectOf(file.name);
   for (const test of file.assertionResults) {
-    const backend = project === "sdk" ? (test.ancestorTitles[0] ?? "sdk") : `${project.replace(/^backend-/, "")} (direct)`;
+    const backend =
+      project === "sdk" ? (test.ancestorTitles[0] ?? "sdk") : `${project.replace(/^backend-/, "")} (direct)`;
     const counts = conformance.get(backend) ?? { passed: 0, failed: 0 };
     if (test.status === "passed") counts.passed++;
     else if (test.status === "failed") counts.failed++;
@@ -83,8 +84,11 @@ for (const file of report.testResults) {
   }
 }
 console.log("conformance per backend:");
-for (const [backend, counts] of conformance) console.log(`  ${backend.padEnd(28)} ${counts.passed} passed, ${counts.failed} failed`);
-const conformanceEmpty = [...conformance].filter(([, c]) => c.passed + c.failed === 0).map(([backend]) => backend);
+for (const [backend, counts] of conformance)
+  console.log(`  ${backend.padEnd(28)} ${counts.passed} passed, ${counts.failed} failed`);
+const conformanceEmpty = [...conformance]
+  .filter(([, c]) => c.passed + c.failed === 0)
+  .map(([backend]) => backend);
 for (const backend of conformanceEmpty) console.log(`vitest: conformance on ${backend} ran zero tests`);
 const conformanceTotals = new Set([...conformance.values()].map((c) => c.passed + c.failed));
 const conformanceDiffers = values["conformance-complete"] && conformanceTotals.size > 1;
