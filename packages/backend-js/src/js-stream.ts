@@ -53,6 +53,10 @@ export class JsStream implements BackendStream, ConnectionListener {
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   #closing: Promise<void> | undefined;
   readonly #pump = (): void => this.#send();
+  readonly #drained = (): void => {
+    this.#engine.setSendBlocked(false);
+    this.#send();
+  };
 
   private constructor(context: JsStreamContext, engine: StreamEngine, events: StreamEvents | undefined) {
     this.tableName = context.tableName;
@@ -205,7 +209,8 @@ export class JsStream implements BackendStream, ConnectionListener {
       // A.6: the ack clock starts when something is in flight and nothing was before.
       if (this.#ackTimer === undefined) this.#armAckTimer();
       if (!connection.write(encodeIngestRequest(request, recordType))) {
-        connection.whenDrained(this.#pump);
+        this.#engine.setSendBlocked(true);
+        connection.whenDrained(this.#drained);
         return;
       }
     }
@@ -271,6 +276,7 @@ export class JsStream implements BackendStream, ConnectionListener {
     if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
     this.#pauseTimer = undefined;
     this.#paused = false;
+    this.#engine.setSendBlocked(false);
     const connection = this.#connection;
     this.#connection = undefined;
     connection?.close();

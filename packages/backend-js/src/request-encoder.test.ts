@@ -62,6 +62,18 @@ describe("encodeIngestRequest", () => {
     ["single proto at a 5-byte offset", 2 ** 35, false, [new Uint8Array([1, 2, 3])]],
     ["JSON batch", 7, true, ["{}", unicode, long]],
     ["JSON batch of one", 0, true, [unicode]],
+    [
+      "ASCII JSON batch with 1-, 2- and 3-byte record lengths",
+      3,
+      true,
+      ["{}", long, `{"p":"${"z".repeat(20_000)}"}`],
+    ],
+    [
+      "ASCII JSON batch with control characters and DEL",
+      4,
+      true,
+      ['{"a":"\u0001\t\u007f"}', '{"b":"\u007f"}'],
+    ],
     ["proto batch", 2 ** 21, true, [new Uint8Array(200).fill(7), new Uint8Array(0), new Uint8Array([9])]],
     [
       "large JSON batch",

@@ -2,6 +2,7 @@ import type { SupportedRecordType, WireRecord } from "@zerobus/core";
 import { RecordType } from "@zerobus/core";
 import type { WireRequest } from "@zerobus/core/internal";
 import { varintLength } from "@zerobus/core/internal";
+import { requestBuffer } from "./request-buffer.js";
 
 // Tags of PROTOCOL.md B §1.2 (field number << 3 | wire type 2 or 0).
 const TAG_INGEST_RECORD = 0x12; // EphemeralStreamRequest.ingest_record = 2
@@ -27,7 +28,7 @@ export function encodeIngestRequest(request: WireRequest, recordType: SupportedR
     const record = records[0] as WireRecord;
     const length = lengths[0] as number;
     const inner = 1 + varintLength(offset) + 1 + varintLength(length) + length;
-    const buffer = Buffer.allocUnsafe(1 + varintLength(inner) + inner);
+    const buffer = requestBuffer(1 + varintLength(inner) + inner);
     let position = writeTagLength(buffer, 0, TAG_INGEST_RECORD, inner);
     buffer[position++] = TAG_OFFSET;
     position = writeVarint(buffer, position, offset);
@@ -42,34 +43,103 @@ export function encodeIngestRequest(request: WireRequest, recordType: SupportedR
     body += 1 + varintLength(length) + length;
   }
   const inner = 1 + varintLength(offset) + 1 + varintLength(body) + body;
-  const buffer = Buffer.allocUnsafe(1 + varintLength(inner) + inner);
+  const buffer = requestBuffer(1 + varintLength(inner) + inner);
   let position = writeTagLength(buffer, 0, TAG_INGEST_BATCH, inner);
   buffer[position++] = TAG_OFFSET;
   position = writeVarint(buffer, position, offset);
   position = writeTagLength(buffer, position, payloadTag, body);
-  for (let i = 0; i < count; i++) {
-    const length = lengths[i] as number;
-    position = writeTagLength(buffer, position, TAG_REPEATED_RECORD, length);
-    position = writeRecord(buffer, position, records[i] as WireRecord, length);
-  }
+  writeRepeatedRecords(buffer, position, records, lengths);
   return buffer;
 }
 
 /**
- * `Buffer#utf8Write` skips the argument juggling of `Buffer#write` (about twice as fast per short
- * string). It is not in Node's typings, so it is looked up once and `write` is the fallback.
+ * `Buffer#latin1Write` and `#utf8Write` skip the argument juggling of `Buffer#write`; they are not in
+ * Node's typings, so they are feature-detected once, with `write` as the fallback. An ASCII string (its
+ * UTF-8 length, already known, equals its length) is written as Latin-1, which copies one byte per
+ * character without UTF-8 encoding: about twice as fast for records of 100 bytes, with no allocation.
  */
-type Utf8Write = (this: Buffer, text: string, offset: number, length: number) => number;
-const utf8Write: Utf8Write =
-  (Buffer.prototype as unknown as { utf8Write?: Utf8Write }).utf8Write ??
-  function (this: Buffer, text, offset, length) {
-    return this.write(text, offset, length, "utf8");
-  };
+interface FastBuffer {
+  utf8Write(text: string, offset: number, length: number): number;
+  latin1Write(text: string, offset: number, length: number): number;
+}
+const fastPrototype = Buffer.prototype as unknown as Partial<FastBuffer>;
+const hasFastWrites =
+  typeof fastPrototype.utf8Write === "function" && typeof fastPrototype.latin1Write === "function";
 
 function writeRecord(buffer: Buffer, position: number, record: WireRecord, length: number): number {
-  if (typeof record === "string") utf8Write.call(buffer, record, position, length);
-  else buffer.set(record, position);
+  if (typeof record !== "string") buffer.set(record, position);
+  else if (!hasFastWrites)
+    buffer.write(record, position, length, record.length === length ? "latin1" : "utf8");
+  else if (record.length === length) (buffer as unknown as FastBuffer).latin1Write(record, position, length);
+  else (buffer as unknown as FastBuffer).utf8Write(record, position, length);
   return position + length;
+}
+
+/** Characters of text gathered before one write: small enough for the string to die young. */
+const TEXT_CHUNK_CHARS = 32 * 1024;
+
+/**
+ * Writes the records of a batch, each as tag, varint length and payload. Runs of ASCII records (their
+ * UTF-8 length, already known, equals their length) are gathered as one string, tags and lengths as
+ * byte-valued characters, and copied with one Latin-1 write per ~32 KiB instead of one native call per
+ * record; Latin-1 maps each character to the byte of the same value, and ASCII reads the same in Latin-1
+ * and UTF-8. Other records are written one by one.
+ */
+function writeRepeatedRecords(
+  buffer: Buffer,
+  start: number,
+  records: readonly WireRecord[],
+  lengths: readonly number[],
+): void {
+  let position = start;
+  let text = "";
+  let textStart = start;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as WireRecord;
+    const length = lengths[i] as number;
+    if (typeof record === "string" && record.length === length) {
+      const prefix = recordPrefix(length);
+      text += prefix;
+      text += record;
+      position += prefix.length + length;
+      if (text.length >= TEXT_CHUNK_CHARS) {
+        latin1Write(buffer, text, textStart);
+        text = "";
+        textStart = position;
+      }
+      continue;
+    }
+    if (text.length > 0) latin1Write(buffer, text, textStart);
+    text = "";
+    buffer[position++] = TAG_REPEATED_RECORD;
+    position = writeVarint(buffer, position, length);
+    position = writeRecord(buffer, position, record, length);
+    textStart = position;
+  }
+  if (text.length > 0) latin1Write(buffer, text, textStart);
+}
+
+/** Tag and varint length of a repeated record as byte-valued characters, cached for common lengths. */
+const prefixCache: string[] = [];
+const PREFIX_CACHE_LIMIT = 1 << 16;
+
+function recordPrefix(length: number): string {
+  const cached = prefixCache[length];
+  if (cached !== undefined) return cached;
+  let prefix = String.fromCharCode(TAG_REPEATED_RECORD);
+  let rest = length;
+  while (rest >= 0x80) {
+    prefix += String.fromCharCode((rest % 0x80) | 0x80);
+    rest = Math.floor(rest / 0x80);
+  }
+  prefix += String.fromCharCode(rest);
+  if (length < PREFIX_CACHE_LIMIT) prefixCache[length] = prefix;
+  return prefix;
+}
+
+function latin1Write(buffer: Buffer, text: string, position: number): void {
+  if (hasFastWrites) (buffer as unknown as FastBuffer).latin1Write(text, position, text.length);
+  else buffer.write(text, position, text.length, "latin1");
 }
 
 function writeTagLength(buffer: Buffer, position: number, tag: number, length: number): number {

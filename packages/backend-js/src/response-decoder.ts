@@ -19,6 +19,37 @@ export type ServerMessage =
  * grpc-js turn a throw into an INTERNAL status of its own.
  */
 export function decodeResponse(bytes: Uint8Array): ServerMessage {
+  return decodeAck(bytes) ?? decodeWithProtobufEs(bytes);
+}
+
+/**
+ * The fast path for the message that comes most often: `ingest_record_response` holding only
+ * `durability_ack_up_to_offset` (`12 LL 08 <varint>`, PROTOCOL.md B §1.2). Returns `undefined` for
+ * anything else (other payloads, other fields, a negative or oversized offset), which then goes through
+ * protobuf-es. The tests check both paths agree.
+ */
+function decodeAck(bytes: Uint8Array): ServerMessage | undefined {
+  // Tag, length, offset tag, and a varint of at most 8 bytes (below 2^53, so a Number is exact).
+  if (bytes.length < 4 || bytes.length > 11 || bytes[0] !== 0x12 || bytes[1] !== bytes.length - 2) {
+    return undefined;
+  }
+  if (bytes[2] !== 0x08) return undefined;
+  let value = 0;
+  let factor = 1;
+  for (let position = 3; position < bytes.length; position++) {
+    const byte = bytes[position] as number;
+    value += (byte & 0x7f) * factor;
+    if (byte < 0x80) {
+      return position === bytes.length - 1 && position <= 10
+        ? { kind: "ack", upTo: BigInt(value) }
+        : undefined;
+    }
+    factor *= 0x80;
+  }
+  return undefined;
+}
+
+function decodeWithProtobufEs(bytes: Uint8Array): ServerMessage {
   let message: ReturnType<typeof fromBinary<typeof EphemeralStreamResponseSchema>>;
   try {
     message = fromBinary(EphemeralStreamResponseSchema, bytes);

@@ -14,7 +14,7 @@ afterEach(async () => {
 });
 
 describe("grpc-js write backpressure", () => {
-  it("stops handing requests to grpc-js while the server does not read, and sends the rest after 'drain'", async () => {
+  it("stops handing requests to grpc-js while the server does not read, holds callers, and resumes on 'drain'", async () => {
     server = await startFakeServer({ pauseAfterCreate: true });
     const backend = createBackend({
       endpoint: server.endpoint,
@@ -28,19 +28,42 @@ describe("grpc-js write backpressure", () => {
       { getHeaders: () => ({}) },
     );
     const write = vi.spyOn(Connection.prototype, "write");
-    // 48 one-MiB batches: far more than socket buffers and the HTTP/2 window can hold.
-    const record = `{"pad":"${"x".repeat(1024 * 1024 - 11)}"}`;
-    const batches = Array.from({ length: 48 }, (_, i) => [record.replace("pad", `p${i % 10}`)]);
-    for (const batch of batches) await stream.ingestRecords(batch);
-    // Let the connection write whatever it can while the server is not reading.
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    const writtenWhilePaused = write.mock.calls.length;
-    expect(writtenWhilePaused).toBeGreaterThan(0);
-    expect(writtenWhilePaused).toBeLessThan(batches.length);
-    expect(write.mock.results.some((result) => result.value === false)).toBe(true);
+    const pushedBack = () => write.mock.results.some((result) => result.value === false);
+    const settle = (calls: Promise<bigint>[]) => {
+      const state = { settled: 0 };
+      for (const call of calls) void call.then(() => state.settled++);
+      return state;
+    };
+    const pause = async (turns: number) => {
+      for (let i = 0; i < turns; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    // One-MiB batches until socket buffers, the HTTP/2 window and grpc-js's queue are full.
+    const record = (i: number) => `{"i":${String(i).padStart(4, "0")},"pad":"${"x".repeat(1024 * 1024)}"}`;
+    const batches: string[][] = [];
+    const accepted: Promise<bigint>[] = [];
+    while (!pushedBack() && batches.length < 200) {
+      batches.push([record(batches.length)]);
+      accepted.push(stream.ingestRecords(batches.at(-1) as string[]));
+      await pause(2);
+    }
+    expect(pushedBack()).toBe(true);
+    const writtenWhenBlocked = write.mock.calls.length;
+    // From now on callers feel the push-back: their calls are accepted (offsets assigned) but wait for
+    // the drain, and nothing more is handed to grpc-js.
+    const held: Promise<bigint>[] = [];
+    for (let i = 0; i < 8; i++) {
+      batches.push([record(batches.length)]);
+      held.push(stream.ingestRecords(batches.at(-1) as string[]));
+    }
+    const heldState = settle(held);
+    await pause(20);
+    expect(stream.stats().recordsAccepted).toBe(batches.length);
+    expect(heldState.settled).toBeLessThan(held.length);
+    expect(write.mock.calls.length).toBe(writtenWhenBlocked);
     expect(stream.stats().recordsAcked).toBe(0);
 
     server.calls[0]?.resume();
+    expect(await Promise.all([...accepted, ...held])).toEqual(batches.map((_, index) => BigInt(index)));
     await stream.flush();
     expect(write.mock.calls.length).toBe(batches.length);
     expect(recordsOf(server.calls[0]?.requests ?? [])).toEqual(batches.flat());

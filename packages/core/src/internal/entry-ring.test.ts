@@ -7,7 +7,9 @@ describe("EntryRing", () => {
     const ring = new EntryRing();
     // Push and shift so the live window wraps the ring, then grow past the initial capacity.
     for (let i = 0; i < 1000; i++) ring.push(`r${i}`, i);
-    for (let i = 0; i < 900; i++) expect(ring.shift()).toBe(`r${i}`);
+    ring.releaseTo(900);
+    expect(ring.releasedRecords).toBe(900);
+    expect(ring.releasedBytes).toBe((899 * 900) / 2);
     for (let i = 1000; i < 5000; i++) ring.push(`r${i}`, i);
     expect(ring.start).toBe(900);
     expect(ring.end).toBe(5000);
@@ -15,6 +17,31 @@ describe("EntryRing", () => {
       expect(ring.payloadAt(offset)).toBe(`r${offset}`);
       expect(ring.bytesAt(offset)).toBe(offset);
     }
+  });
+
+  it("counts a batch's records when releasing and keeps its lengths until then", () => {
+    const ring = new EntryRing();
+    ring.push("a", 1);
+    ring.push(["b", "cc"], 3, [1, 2]);
+    expect(ring.lengthsAt(1)).toEqual([1, 2]);
+    ring.releaseTo(2);
+    expect([ring.releasedRecords, ring.releasedBytes]).toEqual([3, 4]);
+  });
+
+  it("coalesces single records up to a field budget, stopping at a batch", () => {
+    const ring = new EntryRing();
+    for (let i = 0; i < 5; i++) ring.push("x".repeat(10), 10); // 12 field bytes each
+    ring.push(["y", "z"], 2, [1, 1]);
+    ring.push("w", 1);
+    expect(ring.coalesce(0, ring.end, 36)).toBe(3);
+    expect(ring.coalescedFieldBytes).toBe(36);
+    expect(ring.coalesce(3, ring.end, 1000)).toBe(5);
+    // A record over the budget still leaves alone rather than never.
+    expect(ring.coalesce(0, ring.end, 5)).toBe(1);
+    expect(ring.singles(1, 3)).toEqual([
+      ["x".repeat(10), "x".repeat(10)],
+      [10, 10],
+    ]);
   });
 
   it("tells single records from batches and counts records", () => {

@@ -1,4 +1,5 @@
 import type { WireRecord } from "../backend.js";
+import { varintLength } from "./wire-size.js";
 
 /**
  * One ingest call's payload: a single record, or the records of a batch (kept as one array, acknowledged
@@ -60,14 +61,76 @@ export class EntryRing {
     return this.#lengths[offset & this.#mask];
   }
 
-  /** Forgets the oldest entry and returns it (so its counts can be released). */
-  shift(): EntryPayload {
-    const slot = this.#start & this.#mask;
-    const payload = this.#payloads[slot] as EntryPayload;
-    this.#payloads[slot] = undefined;
-    this.#lengths[slot] = undefined;
-    this.#start++;
-    return payload;
+  /** Records and bytes dropped by the last {@link releaseTo}. */
+  releasedRecords = 0;
+  releasedBytes = 0;
+
+  /**
+   * Forgets every entry below `end` (they were acknowledged), counting their records and bytes into
+   * {@link releasedRecords} and {@link releasedBytes}. One tight loop: this runs for every acknowledged
+   * record.
+   */
+  releaseTo(end: number): void {
+    const payloads = this.#payloads;
+    const bytes = this.#bytes;
+    const lengths = this.#lengths;
+    const mask = this.#mask;
+    let records = 0;
+    let released = 0;
+    for (let offset = this.#start; offset < end; offset++) {
+      const slot = offset & mask;
+      const payload = payloads[slot] as EntryPayload;
+      records += isBatch(payload) ? payload.length : 1;
+      released += bytes[slot] as number;
+      payloads[slot] = undefined;
+      lengths[slot] = undefined;
+    }
+    this.#start = end;
+    this.releasedRecords = records;
+    this.releasedBytes = released;
+  }
+
+  /**
+   * How far single records from `start` (which must be one) coalesce into one batch whose repeated field
+   * stays within `maxFieldBytes`: returns the end (exclusive), stopping before `end`, before a batch
+   * entry, or before the record that would not fit. {@link coalescedFieldBytes} holds the field's size.
+   */
+  coalesce(start: number, end: number, maxFieldBytes: number): number {
+    const payloads = this.#payloads;
+    const bytes = this.#bytes;
+    const mask = this.#mask;
+    let fieldBytes = 0;
+    let stop = start;
+    while (stop < end) {
+      const slot = stop & mask;
+      if (isBatch(payloads[slot] as EntryPayload)) break;
+      const length = bytes[slot] as number;
+      const grown = fieldBytes + 1 + (length < 0x80 ? 1 : varintLength(length)) + length;
+      if (grown > maxFieldBytes && stop > start) break;
+      fieldBytes = grown;
+      stop++;
+    }
+    this.coalescedFieldBytes = fieldBytes;
+    return stop;
+  }
+
+  /** The repeated field's size found by the last {@link coalesce}. */
+  coalescedFieldBytes = 0;
+
+  /** Copies the single records of `[start, stop)` and their byte lengths into new arrays. */
+  singles(start: number, stop: number): [WireRecord[], number[]] {
+    const payloads = this.#payloads;
+    const bytes = this.#bytes;
+    const mask = this.#mask;
+    const count = stop - start;
+    const records = new Array<WireRecord>(count);
+    const lengths = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      const slot = (start + i) & mask;
+      records[i] = payloads[slot] as WireRecord;
+      lengths[i] = bytes[slot] as number;
+    }
+    return [records, lengths];
   }
 
   #grow(): void {

@@ -3,7 +3,7 @@ import { ZerobusError } from "../zerobus-error.js";
 import type { EntryPayload } from "./entry-ring.js";
 import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
 import { NumberQueue } from "./number-queue.js";
-import { batchRequestSize, lengthDelimitedSize } from "./wire-size.js";
+import { batchRequestSize } from "./wire-size.js";
 
 /** One request for the connection to send: an `IngestRecordRequest` or an `IngestRecordBatchRequest`. */
 export interface WireRequest {
@@ -36,6 +36,8 @@ export class LandingQueue {
   #wireNext = 0;
   #lastAck = -1;
   #sentEnd = 0;
+  /** Payload bytes accepted and not yet handed to the connection (`[sentEnd, end)`). */
+  #unsentBytes = 0;
   #recordsInFlight = 0;
   #bytesInFlight = 0;
   #recordsAccepted = 0;
@@ -63,6 +65,11 @@ export class LandingQueue {
     return this.#wireEnds.length > 0;
   }
 
+  /** Payload bytes accepted and not yet handed to the connection. */
+  get unsentBytes(): number {
+    return this.#unsentBytes;
+  }
+
   /** Whether an entry of `count` records and `bytes` bytes fits under the limits now. */
   hasRoom(count: number, bytes: number, maxRecords: number, maxBytes: number): boolean {
     return this.#recordsInFlight + count <= maxRecords && this.#bytesInFlight + bytes <= maxBytes;
@@ -72,19 +79,22 @@ export class LandingQueue {
   push(payload: EntryPayload, count: number, bytes: number, lengths?: readonly number[]): number {
     this.#recordsInFlight += count;
     this.#bytesInFlight += bytes;
+    this.#unsentBytes += bytes;
     this.#recordsAccepted += count;
     this.#bytesAccepted += bytes;
     return this.#ring.push(payload, bytes, lengths);
   }
 
-  /** See `StreamEngine.nextRequest`; `maxMessageBytes` bounds coalesced requests. */
-  nextRequest(maxMessageBytes: number): WireRequest | undefined {
+  /**
+   * See `StreamEngine.nextRequest`. `maxFieldBytes` bounds the repeated field of a coalesced batch so
+   * that the whole request stays within `maxMessageBytes` (see {@link maxBatchFieldBytes}).
+   */
+  nextRequest(maxFieldBytes: number): WireRequest | undefined {
     const start = this.#sentEnd;
     const end = this.#ring.end;
     if (start >= end) return undefined;
     const first = this.#ring.payloadAt(start);
     let stop = start + 1;
-    let payloadBytes = this.#ring.bytesAt(start);
     let records: readonly WireRecord[];
     let recordBytes: readonly number[];
     let batch = true;
@@ -92,25 +102,18 @@ export class LandingQueue {
       records = first;
       recordBytes = this.#ring.lengthsAt(start) as readonly number[];
     } else {
-      let fieldBytes = lengthDelimitedSize(payloadBytes);
-      while (stop < end) {
-        const payload = this.#ring.payloadAt(stop);
-        if (isBatch(payload)) break;
-        const bytes = this.#ring.bytesAt(stop);
-        const grown = fieldBytes + lengthDelimitedSize(bytes);
-        if (batchRequestSize(grown) > maxMessageBytes) break;
-        fieldBytes = grown;
-        payloadBytes += bytes;
-        stop++;
-      }
+      stop = this.#ring.coalesce(start, end, maxFieldBytes);
       batch = stop > start + 1;
       if (batch) {
-        [records, recordBytes] = this.#singles(start, stop);
+        [records, recordBytes] = this.#ring.singles(start, stop);
       } else {
         records = [first];
-        recordBytes = [payloadBytes];
+        recordBytes = [this.#ring.bytesAt(start)];
       }
     }
+    let payloadBytes = 0;
+    for (const length of recordBytes) payloadBytes += length;
+    this.#unsentBytes -= payloadBytes;
     this.#sentEnd = stop;
     this.#wireEnds.push(stop);
     return {
@@ -148,14 +151,10 @@ export class LandingQueue {
     this.#wireEnds.drop(index + 1);
     this.#wireBase = upTo + 1;
     this.#lastAck = upTo;
-    let records = 0;
-    let bytes = 0;
-    while (this.#ring.start < end) {
-      bytes += this.#ring.bytesAt(this.#ring.start);
-      records += recordCount(this.#ring.shift());
-    }
+    this.#ring.releaseTo(end);
+    const records = this.#ring.releasedRecords;
     this.#recordsInFlight -= records;
-    this.#bytesInFlight -= bytes;
+    this.#bytesInFlight -= this.#ring.releasedBytes;
     this.#recordsAcked += records;
     return end;
   }
@@ -165,6 +164,7 @@ export class LandingQueue {
     let resent = 0;
     for (let offset = this.#ring.start; offset < this.#sentEnd; offset++) {
       resent += recordCount(this.#ring.payloadAt(offset));
+      this.#unsentBytes += this.#ring.bytesAt(offset);
     }
     this.#recordsResent += resent;
     this.#sentEnd = this.#ring.start;
@@ -207,15 +207,19 @@ export class LandingQueue {
       recoveries: this.recoveries,
     };
   }
+}
 
-  /** The single records of `[start, stop)` and their byte lengths, for one coalesced request. */
-  #singles(start: number, stop: number): [WireRecord[], number[]] {
-    const records = new Array<WireRecord>(stop - start);
-    const lengths = new Array<number>(stop - start);
-    for (let offset = start; offset < stop; offset++) {
-      records[offset - start] = this.#ring.payloadAt(offset) as WireRecord;
-      lengths[offset - start] = this.#ring.bytesAt(offset);
-    }
-    return [records, lengths];
+/**
+ * The largest repeated field an `IngestRecordBatchRequest` may carry so that the whole request stays
+ * within `maxMessageBytes` (computed once per stream, so coalescing compares one number per record).
+ */
+export function maxBatchFieldBytes(maxMessageBytes: number): number {
+  let low = 0;
+  let high = maxMessageBytes;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (batchRequestSize(middle) <= maxMessageBytes) low = middle;
+    else high = middle - 1;
   }
+  return low;
 }

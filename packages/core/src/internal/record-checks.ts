@@ -31,30 +31,37 @@ export function measureRecord(
   record: WireRecord,
   recordType: SupportedRecordType,
   validate: boolean,
-  where = "record",
+  batchIndex?: number,
 ): number {
   if (recordType === RecordType.Json) {
     if (typeof record !== "string") {
-      throw refuse(`${where} must be a JSON string on a JSON stream, got ${kindName(record)}`);
+      throw refuse(`${label(batchIndex)} must be a JSON string on a JSON stream, got ${kindName(record)}`);
     }
-    if (validate) checkJsonObject(record, where);
+    if (validate) checkJsonObject(record, batchIndex);
     return Buffer.byteLength(record, "utf8");
   }
   if (!(record instanceof Uint8Array)) {
-    throw refuse(`${where} must be a Uint8Array on a Proto stream, got ${kindName(record)}`);
+    throw refuse(`${label(batchIndex)} must be a Uint8Array on a Proto stream, got ${kindName(record)}`);
   }
   return record.byteLength;
 }
 
-function checkJsonObject(text: string, where: string): void {
+/** How messages name a record; built only when a message needs it (not per record on the hot path). */
+function label(batchIndex: number | undefined): string {
+  return batchIndex === undefined ? "record" : `record ${batchIndex} of the batch`;
+}
+
+function checkJsonObject(text: string, batchIndex: number | undefined): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new ZerobusError("invalid_argument", `${where} is not valid JSON`, { cause: error });
+    throw new ZerobusError("invalid_argument", `${label(batchIndex)} is not valid JSON`, { cause: error });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw refuse(`${where} must be a JSON object, got ${value === null ? "null" : kindName(value)}`);
+    throw refuse(
+      `${label(batchIndex)} must be a JSON object, got ${value === null ? "null" : kindName(value)}`,
+    );
   }
 }
 
@@ -102,16 +109,17 @@ export function measureBatch(records: readonly WireRecord[], options: RecordChec
   let bytes = 0;
   let fieldBytes = 0;
   const lengths = new Array<number>(count);
+  // The common case (JSON without validation) skips the call per record.
+  const plainJson = options.recordType === RecordType.Json && !options.validateRecords;
   for (let i = 0; i < count; i++) {
-    const length = measureRecord(
-      records[i] as WireRecord,
-      options.recordType,
-      options.validateRecords,
-      `record ${i} of the batch`,
-    );
+    const record = records[i] as WireRecord;
+    const length =
+      plainJson && typeof record === "string"
+        ? Buffer.byteLength(record, "utf8")
+        : measureRecord(record, options.recordType, options.validateRecords, i);
     lengths[i] = length;
     bytes += length;
-    fieldBytes += lengthDelimitedSize(length);
+    fieldBytes += length < 0x80 ? length + 2 : lengthDelimitedSize(length);
   }
   const size = batchRequestSize(fieldBytes);
   if (size > options.maxMessageBytes) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StreamOptions } from "../stream-options.js";
 import { resolveStreamOptions } from "../stream-options.js";
 import type { WireRequest } from "./landing-queue.js";
+import { maxBatchFieldBytes } from "./landing-queue.js";
 import { StreamEngine } from "./stream-engine.js";
 import { batchRequestSize, lengthDelimitedSize } from "./wire-size.js";
 
@@ -67,6 +68,14 @@ describe("StreamEngine offsets and requests", () => {
           maxMessageBytes,
         );
       }
+    }
+  });
+
+  it("computes the largest batch field that keeps a request within maxMessageBytes", () => {
+    for (const max of [64, 200, 16_384, 10 * 1024 * 1024 - 1024]) {
+      const field = maxBatchFieldBytes(max);
+      expect(batchRequestSize(field)).toBeLessThanOrEqual(max);
+      expect(batchRequestSize(field + 1)).toBeGreaterThan(max);
     }
   });
 

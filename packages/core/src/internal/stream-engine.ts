@@ -6,7 +6,7 @@ import { ZerobusError } from "../zerobus-error.js";
 import { cancelledError } from "./cancellation.js";
 import type { EntryPayload } from "./entry-ring.js";
 import type { WireRequest } from "./landing-queue.js";
-import { LandingQueue } from "./landing-queue.js";
+import { LandingQueue, maxBatchFieldBytes } from "./landing-queue.js";
 import { OffsetWaiters } from "./offset-waiters.js";
 import { checkRecordFits, largestSingleRecord, measureBatch, measureRecord } from "./record-checks.js";
 import { RoomWaiters } from "./room-waiters.js";
@@ -26,9 +26,17 @@ const acceptingStates: ReadonlySet<StreamState> = new Set(["open", "paused", "re
  * After this many bytes accepted without a pause, the next accepted call resolves on a later macrotask
  * instead of at once. A caller awaiting ingest calls one by one never leaves the microtask queue while
  * there is room, so without this nothing would be sent until its loop ends; yielding every MiB lets the
- * connection send while the caller keeps ingesting. Offsets are still assigned synchronously.
+ * connection send while the caller keeps ingesting. Offsets are still assigned synchronously, at the call.
  */
 export const YIELD_AFTER_BYTES = 1024 * 1024;
+
+/**
+ * While the connection's transport pushes back ({@link StreamEngine.setSendBlocked}), an accepted call
+ * resolves only once it drained if more than this many bytes wait unsent. The caller then ingests at the
+ * pace the connection sends, doing its own work while the socket drains, instead of piling up requests
+ * that all go out at the end; the record is accepted (its offset assigned) at the call all the same.
+ */
+export const MAX_UNSENT_WHILE_BLOCKED = 1024 * 1024;
 
 /**
  * The client-side state of one stream, shared by every backend (ARCHITECTURE.md "The stream engine"):
@@ -63,7 +71,11 @@ export class StreamEngine {
   #wake: (() => void) | undefined;
   #wakeScheduled = false;
   #bytesSinceYield = 0;
+  #sendBlocked = false;
+  /** Callers yielding while the transport is blocked, released when it drains or the stream ends. */
+  #drainWaiters: (() => void)[] = [];
   readonly #largestSingle: number;
+  readonly #maxFieldBytes: number;
   readonly #runWake = (): void => {
     this.#wakeScheduled = false;
     // `closing` still sends: close() flushes what was accepted before it.
@@ -82,6 +94,7 @@ export class StreamEngine {
     this.#events = init.events ?? {};
     this.#logger = init.logger ?? silentLogger;
     this.#largestSingle = largestSingleRecord(this.options);
+    this.#maxFieldBytes = maxBatchFieldBytes(this.options.maxMessageBytes);
     for (const batch of init.seed ?? []) {
       if (batch.length === 0) continue;
       // A one-record seed entry may have been a single ingest call: let it coalesce again.
@@ -197,7 +210,7 @@ export class StreamEngine {
    * (PROTOCOL.md A.15).
    */
   nextRequest(): WireRequest | undefined {
-    return this.#queue.nextRequest(this.options.maxMessageBytes);
+    return this.#queue.nextRequest(this.#maxFieldBytes);
   }
 
   /**
@@ -226,6 +239,17 @@ export class StreamEngine {
     return this.#queue.requeueSent();
   }
 
+  /**
+   * The connection's transport pushes back (`true`: grpc-js asked to wait for 'drain') or drained again
+   * (`false`). While blocked, ingest calls wait for the drain once {@link MAX_UNSENT_WHILE_BLOCKED} bytes
+   * wait unsent; report `false` whenever the connection goes away, so a stream that is paused or
+   * recovering keeps buffering up to its in-flight limits.
+   */
+  setSendBlocked(blocked: boolean): void {
+    this.#sendBlocked = blocked;
+    if (!blocked) this.#releaseDrainWaiters();
+  }
+
   /** Counts a successful reconnection in `stats().recoveries`. */
   noteRecovery(): void {
     this.#queue.recoveries++;
@@ -239,6 +263,7 @@ export class StreamEngine {
     if (this.#state === state || this.#state === "failed" || this.#state === "closed") return;
     this.#state = state;
     if (state === "closing" || state === "closed") this.#roomWaiters.rejectAll(this.#closedError());
+    if (state !== "open") this.setSendBlocked(false);
     if (state === "closed") this.#offsetWaiters.rejectAll(this.#closedError());
     this.#call("onStateChange", () => this.#events.onStateChange?.(state, reason));
   }
@@ -251,6 +276,7 @@ export class StreamEngine {
     if (this.#failure !== undefined || this.#state === "closed") return;
     this.#failure = error;
     this.#state = "failed";
+    this.setSendBlocked(false);
     this.#roomWaiters.rejectAll(error);
     this.#offsetWaiters.rejectAll(error);
     this.#call("onStateChange", () => this.#events.onStateChange?.("failed", error));
@@ -270,11 +296,22 @@ export class StreamEngine {
       return this.#roomWaiters.wait(payload, count, bytes, lengths, signal, this.#admitWaiters);
     }
     const offset = BigInt(this.#admit(payload, count, bytes, lengths));
+    if (this.#sendBlocked && this.#queue.unsentBytes > MAX_UNSENT_WHILE_BLOCKED) {
+      this.#bytesSinceYield = 0;
+      return new Promise((resolve) => this.#drainWaiters.push(() => resolve(offset)));
+    }
     this.#bytesSinceYield += bytes;
     if (this.#bytesSinceYield < YIELD_AFTER_BYTES) return Promise.resolve(offset);
     this.#bytesSinceYield = 0;
     // Queued after the wake-up (setImmediate runs in order), so the connection sends first.
     return new Promise((resolve) => setImmediate(resolve, offset));
+  }
+
+  #releaseDrainWaiters(): void {
+    if (this.#drainWaiters.length === 0) return;
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const release of waiters) release();
   }
 
   #hasRoom(count: number, bytes: number): boolean {

@@ -305,3 +305,32 @@ describe("StreamEngine yielding", () => {
     expect(turns).toBeLessThanOrEqual(5);
   });
 });
+
+describe("StreamEngine send blocking", () => {
+  const big = `{"pad":"${"x".repeat(1024 * 1024)}"}`;
+
+  it("holds calls while the transport is blocked and over a MiB waits unsent, until it drains", async () => {
+    const stream = engine();
+    stream.setSendBlocked(true);
+    const held = track(stream.ingestRecord(big));
+    for (let i = 0; i < 10; i++) await turn();
+    expect(held.settled).toBe(false);
+    expect(stream.nextOffset).toBe(1n); // accepted at the call all the same
+    stream.setSendBlocked(false);
+    await turn();
+    expect(held).toMatchObject({ settled: true, value: 0n });
+  });
+
+  it("releases held calls with their offsets when the stream stops being open", async () => {
+    const stream = engine();
+    stream.setSendBlocked(true);
+    const held = stream.ingestRecord(big);
+    stream.setState("recovering");
+    expect(await held).toBe(0n);
+    stream.setSendBlocked(true);
+    const again = stream.ingestRecord(big);
+    stream.fail(new ZerobusError("internal", "x"));
+    expect(await again).toBe(1n);
+    expect(stream.getUnackedRecords()).toHaveLength(2);
+  });
+});
