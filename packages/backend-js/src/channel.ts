@@ -1,6 +1,6 @@
 import * as grpc from "@grpc/grpc-js";
 import type { BackendConfig } from "@zerobus/core";
-import type { ParsedEndpoint } from "./endpoint.js";
+import type { ParsedEndpoint } from "@zerobus/core/internal";
 import { trustedRoots } from "./trusted-roots.js";
 import { userAgent } from "./user-agent.js";
 

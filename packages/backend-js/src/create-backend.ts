@@ -9,9 +9,9 @@ import type {
   TableDescriptor,
 } from "@zerobus/core";
 import { toHeadersProvider, ZerobusError } from "@zerobus/core";
+import { parseEndpoint } from "@zerobus/core/internal";
 import { createChannel } from "./channel.js";
 import { makeDial } from "./dial.js";
-import { parseEndpoint } from "./endpoint.js";
 import { JsStream } from "./js-stream.js";
 import { userAgent } from "./user-agent.js";
 
@@ -32,7 +32,7 @@ import { userAgent } from "./user-agent.js";
  * ```
  */
 export function createBackend(config: BackendConfig): Backend {
-  const endpoint = parseEndpoint(config);
+  const endpoint = parseEndpoint(config.endpoint, config.allowInsecure);
   userAgent(config.applicationName);
   let client: grpc.Client | undefined;
   let closed = false;

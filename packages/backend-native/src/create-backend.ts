@@ -8,12 +8,12 @@ import type {
   TableDescriptor,
 } from "@zerobus/core";
 import { RecordType, toHeadersProvider, ZerobusError } from "@zerobus/core";
+import { parseEndpoint } from "@zerobus/core/internal";
 import type { NativeStreamConfig } from "../addon/binding.cjs";
 import { nativeCapabilities } from "./capabilities.js";
 import { HeadersBridge } from "./headers-bridge.js";
 import { loadNative } from "./load-native.js";
 import { NativeBackendStream } from "./native-stream.js";
-import { parseEndpoint } from "./parse-endpoint.js";
 import { sdkIdentifier } from "./sdk-identifier.js";
 
 /** napi passes these as u32. */
@@ -38,7 +38,7 @@ const U32_MAX = 2 ** 32 - 1;
  */
 export function createBackend(config: BackendConfig): Backend {
   const addon = loadNative();
-  const endpoint = parseEndpoint(config);
+  const endpoint = parseEndpoint(config.endpoint, config.allowInsecure).url;
   const identifier = sdkIdentifier(addon.coreVersion());
   if (config.applicationName !== undefined && !/^[\x20-\x7e]*$/.test(config.applicationName)) {
     throw new ZerobusError("invalid_argument", "applicationName must be printable ASCII");

@@ -10,11 +10,11 @@ import type {
   WireRecord,
 } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger, toHeadersProvider, ZerobusError } from "@zerobus/core";
+import { parseEndpoint } from "@zerobus/core/internal";
 import type { SelectedBackend } from "./backend-selection.js";
 import { selectBackend } from "./backend-selection.js";
 import type { CreateStreamOptions } from "./create-stream-options.js";
 import { splitCreateStreamOptions } from "./create-stream-options.js";
-import { parseEndpoint } from "./endpoint.js";
 import type { MessageEncoder, RecordEncoder } from "./record-encoder.js";
 import { recordEncoder } from "./record-encoder.js";
 import type { JsonRecord, ProtoBytesRecord, ProtoRecord } from "./record-types.js";

@@ -18,6 +18,8 @@ export {
   namedProvider,
 } from "./auth/index.js";
 export { cancelledError, listenForAbort } from "./cancellation.js";
+export type { ParsedEndpoint } from "./endpoint.js";
+export { parseEndpoint } from "./endpoint.js";
 export type { WireRequest } from "./landing-queue.js";
 export { measureBatch, measureRecord } from "./record-checks.js";
 export type { StreamEngineInit } from "./stream-engine.js";

@@ -2,11 +2,16 @@ import { describe, expect, it } from "vitest";
 import { parseEndpoint } from "./endpoint.js";
 
 describe("parseEndpoint", () => {
-  it("keeps an https endpoint and takes the workspace id from the first host label", () => {
+  it("connects with TLS to https endpoints, port 443 by default, workspace id from the first label", () => {
     expect(parseEndpoint("https://1234567890123456.zerobus.us-west-2.cloud.databricks.com/", false)).toEqual({
       url: "https://1234567890123456.zerobus.us-west-2.cloud.databricks.com",
-      insecure: false,
+      target: "1234567890123456.zerobus.us-west-2.cloud.databricks.com:443",
+      secure: true,
       firstHostLabel: "1234567890123456",
+    });
+    expect(parseEndpoint("https://localhost:8443/", false)).toMatchObject({
+      target: "localhost:8443",
+      secure: true,
     });
   });
 
@@ -16,25 +21,34 @@ describe("parseEndpoint", () => {
     );
   });
 
-  it("accepts http:// only with allowInsecure", () => {
+  it("allows plaintext http only with allowInsecure", () => {
     expect(() => parseEndpoint("http://127.0.0.1:5000", false)).toThrow(
       /\[invalid_argument\].*allowInsecure/,
     );
     expect(parseEndpoint("http://127.0.0.1:5000", true)).toMatchObject({
       url: "http://127.0.0.1:5000",
-      insecure: true,
+      target: "127.0.0.1:5000",
+      secure: false,
+    });
+  });
+
+  it("keeps IPv6 literals bracketed in the target", () => {
+    expect(parseEndpoint("http://[::1]:9000", true)).toMatchObject({
+      target: "[::1]:9000",
+      firstHostLabel: "::1",
     });
   });
 
   it.each([
     ["", /non-empty/],
     [42, /non-empty/],
-    ["ftp://host", /https:\/\//],
+    ["not a url", /not a valid URL/],
+    ["grpc://host:1", /must use https:\/\//],
     ["https://user:pw@host", /credentials/],
     ["https://host/path", /bare origin/],
     ["https://host?x=1", /bare origin/],
     ["https://", /not a valid URL/],
-  ])("refuses %j", (endpoint, message) => {
+  ])("refuses %j with invalid_argument", (endpoint, message) => {
     expect(() => parseEndpoint(endpoint, true)).toThrow(message);
   });
 });
