@@ -3,17 +3,20 @@ import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
 import { NumberQueue } from "./number-queue.js";
 
 describe("EntryRing", () => {
-  it("addresses entries by offset across growth and wrap-around", () => {
+  it("addresses entries by offset across blocks, releases and block reuse", () => {
     const ring = new EntryRing();
-    // Push and shift so the live window wraps the ring, then grow past the initial capacity.
+    // Release past whole blocks (they are recycled), then grow across several more.
     for (let i = 0; i < 1000; i++) ring.push(`r${i}`, i);
     ring.releaseTo(900);
     expect(ring.releasedRecords).toBe(900);
     expect(ring.releasedBytes).toBe((899 * 900) / 2);
+    expect(ring.payloadAt(900)).toBe("r900");
     for (let i = 1000; i < 5000; i++) ring.push(`r${i}`, i);
-    expect(ring.start).toBe(900);
-    expect(ring.end).toBe(5000);
-    for (let offset = 900; offset < 5000; offset++) {
+    ring.releaseTo(4500);
+    for (let i = 5000; i < 20_000; i++) ring.push(`r${i}`, i);
+    expect(ring.start).toBe(4500);
+    expect(ring.end).toBe(20_000);
+    for (let offset = 4500; offset < 20_000; offset++) {
       expect(ring.payloadAt(offset)).toBe(`r${offset}`);
       expect(ring.bytesAt(offset)).toBe(offset);
     }

@@ -7,21 +7,49 @@ import { varintLength } from "./wire-size.js";
  */
 export type EntryPayload = WireRecord | readonly WireRecord[];
 
-const INITIAL_CAPACITY = 1024;
+const BLOCK_BITS = 12;
+const BLOCK_SIZE = 1 << BLOCK_BITS;
+const BLOCK_MASK = BLOCK_SIZE - 1;
+
+/** Storage for `BLOCK_SIZE` consecutive entries, in parallel arrays. */
+interface Block {
+  readonly payloads: (EntryPayload | undefined)[];
+  /**
+   * Plain small-integer array, not a Float64Array: values read from a typed array of doubles are doubles,
+   * and they would turn every counter they feed into a double mid-run (each change deoptimises the hot
+   * path). A record's byte length always fits a small integer.
+   */
+  readonly bytes: number[];
+  /** Each batch record's byte length (measured once, at accept); `undefined` for single records. */
+  readonly lengths: (readonly number[] | undefined)[];
+}
+
+function newBlock(): Block {
+  return {
+    payloads: new Array<EntryPayload | undefined>(BLOCK_SIZE).fill(undefined),
+    bytes: new Array<number>(BLOCK_SIZE).fill(0),
+    lengths: new Array<readonly number[] | undefined>(BLOCK_SIZE).fill(undefined),
+  };
+}
 
 /**
- * The landing queue's storage: entries (one per ingest call) addressed by their logical offset, kept in
- * two parallel arrays used as a ring. No per-record object is allocated, which keeps `ingestRecord` cheap
- * and the garbage collector idle. Offsets in `[start, end)` are stored; both only grow.
+ * The landing queue's storage: entries (one per ingest call) addressed by their logical offset, in blocks
+ * of 4096 parallel slots. No per-record object is allocated and nothing is ever copied when the queue
+ * grows (a doubling ring would copy every entry in flight at each step); a block whose entries were all
+ * acknowledged is kept for reuse. Offsets in `[start, end)` are stored; both only grow.
  */
 export class EntryRing {
-  #payloads: (EntryPayload | undefined)[] = new Array(INITIAL_CAPACITY);
-  #bytes: number[] = new Array(INITIAL_CAPACITY).fill(0);
-  /** Each batch record's byte length (measured once, at accept); `undefined` for single records. */
-  #lengths: (readonly number[] | undefined)[] = new Array(INITIAL_CAPACITY);
-  #mask = INITIAL_CAPACITY - 1;
+  /** `blocks[k]` holds the offsets `base + k * BLOCK_SIZE` onwards; `base` is a multiple of BLOCK_SIZE. */
+  #blocks: Block[] = [];
+  #base = 0;
+  #spare: Block | undefined;
   #start = 0;
   #end = 0;
+  /** Records and bytes dropped by the last {@link releaseTo}. */
+  releasedRecords = 0;
+  releasedBytes = 0;
+  /** The repeated field's size found by the last {@link coalesce}. */
+  coalescedFieldBytes = 0;
 
   /** The offset of the oldest stored entry. */
   get start(): number {
@@ -35,35 +63,37 @@ export class EntryRing {
 
   /** Appends an entry (with its records' byte lengths when it is a batch) and returns its offset. */
   push(payload: EntryPayload, bytes: number, lengths?: readonly number[]): number {
-    if (this.#end - this.#start > this.#mask) this.#grow();
     const offset = this.#end;
-    // `&` works on the low 32 bits, which is all the mask looks at (offsets stay below 2^53).
-    const slot = offset & this.#mask;
-    this.#payloads[slot] = payload;
-    this.#bytes[slot] = bytes;
-    this.#lengths[slot] = lengths;
+    const index = (offset - this.#base) >>> BLOCK_BITS;
+    let block = this.#blocks[index];
+    if (block === undefined) {
+      block = this.#spare ?? newBlock();
+      this.#spare = undefined;
+      this.#blocks.push(block);
+    }
+    // The base is a multiple of the block size, so an offset's slot is its low bits.
+    const slot = offset & BLOCK_MASK;
+    block.payloads[slot] = payload;
+    block.bytes[slot] = bytes;
+    block.lengths[slot] = lengths;
     this.#end = offset + 1;
     return offset;
   }
 
   /** The payload at `offset` (which must be stored). */
   payloadAt(offset: number): EntryPayload {
-    return this.#payloads[offset & this.#mask] as EntryPayload;
+    return this.#blockOf(offset).payloads[offset & BLOCK_MASK] as EntryPayload;
   }
 
   /** The payload bytes at `offset` (which must be stored). */
   bytesAt(offset: number): number {
-    return this.#bytes[offset & this.#mask] as number;
+    return this.#blockOf(offset).bytes[offset & BLOCK_MASK] as number;
   }
 
   /** The byte length of each record of the batch at `offset` (`undefined` for a single record). */
   lengthsAt(offset: number): readonly number[] | undefined {
-    return this.#lengths[offset & this.#mask];
+    return this.#blockOf(offset).lengths[offset & BLOCK_MASK];
   }
-
-  /** Records and bytes dropped by the last {@link releaseTo}. */
-  releasedRecords = 0;
-  releasedBytes = 0;
 
   /**
    * Forgets every entry below `end` (they were acknowledged), counting their records and bytes into
@@ -71,21 +101,26 @@ export class EntryRing {
    * record.
    */
   releaseTo(end: number): void {
-    const payloads = this.#payloads;
-    const bytes = this.#bytes;
-    const lengths = this.#lengths;
-    const mask = this.#mask;
     let records = 0;
     let released = 0;
-    for (let offset = this.#start; offset < end; offset++) {
-      const slot = offset & mask;
-      const payload = payloads[slot] as EntryPayload;
-      records += isBatch(payload) ? payload.length : 1;
-      released += bytes[slot] as number;
-      payloads[slot] = undefined;
-      lengths[slot] = undefined;
+    for (let offset = this.#start; offset < end; ) {
+      const block = this.#blockOf(offset);
+      const stop = Math.min(end, (offset | BLOCK_MASK) + 1);
+      const { payloads, bytes, lengths } = block;
+      for (; offset < stop; offset++) {
+        const slot = offset & BLOCK_MASK;
+        const payload = payloads[slot] as EntryPayload;
+        records += isBatch(payload) ? payload.length : 1;
+        released += bytes[slot] as number;
+        payloads[slot] = undefined;
+        lengths[slot] = undefined;
+      }
     }
     this.#start = end;
+    while (this.#start - this.#base >= BLOCK_SIZE) {
+      this.#spare = this.#blocks.shift();
+      this.#base += BLOCK_SIZE;
+    }
     this.releasedRecords = records;
     this.releasedBytes = released;
   }
@@ -93,18 +128,17 @@ export class EntryRing {
   /**
    * How far single records from `start` (which must be one) coalesce into one batch whose repeated field
    * stays within `maxFieldBytes`: returns the end (exclusive), stopping before `end`, before a batch
-   * entry, or before the record that would not fit. {@link coalescedFieldBytes} holds the field's size.
+   * entry, or before the record that would not fit (the first record always goes). The field's size is
+   * left in {@link coalescedFieldBytes}.
    */
   coalesce(start: number, end: number, maxFieldBytes: number): number {
-    const payloads = this.#payloads;
-    const bytes = this.#bytes;
-    const mask = this.#mask;
     let fieldBytes = 0;
     let stop = start;
     while (stop < end) {
-      const slot = stop & mask;
-      if (isBatch(payloads[slot] as EntryPayload)) break;
-      const length = bytes[slot] as number;
+      const block = this.#blockOf(stop);
+      const slot = stop & BLOCK_MASK;
+      if (isBatch(block.payloads[slot] as EntryPayload)) break;
+      const length = block.bytes[slot] as number;
       const grown = fieldBytes + 1 + (length < 0x80 ? 1 : varintLength(length)) + length;
       if (grown > maxFieldBytes && stop > start) break;
       fieldBytes = grown;
@@ -114,40 +148,23 @@ export class EntryRing {
     return stop;
   }
 
-  /** The repeated field's size found by the last {@link coalesce}. */
-  coalescedFieldBytes = 0;
-
   /** Copies the single records of `[start, stop)` and their byte lengths into new arrays. */
   singles(start: number, stop: number): [WireRecord[], number[]] {
-    const payloads = this.#payloads;
-    const bytes = this.#bytes;
-    const mask = this.#mask;
     const count = stop - start;
     const records = new Array<WireRecord>(count);
     const lengths = new Array<number>(count);
     for (let i = 0; i < count; i++) {
-      const slot = (start + i) & mask;
-      records[i] = payloads[slot] as WireRecord;
-      lengths[i] = bytes[slot] as number;
+      const offset = start + i;
+      const block = this.#blockOf(offset);
+      const slot = offset & BLOCK_MASK;
+      records[i] = block.payloads[slot] as WireRecord;
+      lengths[i] = block.bytes[slot] as number;
     }
     return [records, lengths];
   }
 
-  #grow(): void {
-    const capacity = (this.#mask + 1) * 2;
-    const payloads: (EntryPayload | undefined)[] = new Array(capacity);
-    const bytes: number[] = new Array(capacity).fill(0);
-    const lengths: (readonly number[] | undefined)[] = new Array(capacity);
-    const mask = capacity - 1;
-    for (let offset = this.#start; offset < this.#end; offset++) {
-      payloads[offset & mask] = this.#payloads[offset & this.#mask];
-      bytes[offset & mask] = this.#bytes[offset & this.#mask] as number;
-      lengths[offset & mask] = this.#lengths[offset & this.#mask];
-    }
-    this.#payloads = payloads;
-    this.#bytes = bytes;
-    this.#lengths = lengths;
-    this.#mask = mask;
+  #blockOf(offset: number): Block {
+    return this.#blocks[(offset - this.#base) >>> BLOCK_BITS] as Block;
   }
 }
 

@@ -67,6 +67,8 @@ export class StreamEngine {
   readonly #roomWaiters = new RoomWaiters();
   readonly #offsetWaiters = new OffsetWaiters();
   #state: StreamState = "open";
+  /** Whether ingest calls are accepted (the state is open, paused or recovering); read on every call. */
+  #accepting = true;
   #failure: ZerobusError | undefined;
   #wake: (() => void) | undefined;
   #wakeScheduled = false;
@@ -125,7 +127,7 @@ export class StreamEngine {
   ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
-    if (!acceptingStates.has(this.#state)) return Promise.reject(this.#closedError());
+    if (!this.#accepting) return Promise.reject(this.#closedError());
     let bytes: number;
     try {
       bytes = measureRecord(record, this.options.recordType, this.options.validateRecords);
@@ -140,7 +142,7 @@ export class StreamEngine {
   ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
-    if (!acceptingStates.has(this.#state)) return Promise.reject(this.#closedError());
+    if (!this.#accepting) return Promise.reject(this.#closedError());
     if (!Array.isArray(records)) {
       return Promise.reject(new ZerobusError("invalid_argument", "records must be an array"));
     }
@@ -262,6 +264,7 @@ export class StreamEngine {
   setState(state: Exclude<StreamState, "failed">, reason?: ZerobusError): void {
     if (this.#state === state || this.#state === "failed" || this.#state === "closed") return;
     this.#state = state;
+    this.#accepting = acceptingStates.has(state);
     if (state === "closing" || state === "closed") this.#roomWaiters.rejectAll(this.#closedError());
     if (state !== "open") this.setSendBlocked(false);
     if (state === "closed") this.#offsetWaiters.rejectAll(this.#closedError());
@@ -276,6 +279,7 @@ export class StreamEngine {
     if (this.#failure !== undefined || this.#state === "closed") return;
     this.#failure = error;
     this.#state = "failed";
+    this.#accepting = false;
     this.setSendBlocked(false);
     this.#roomWaiters.rejectAll(error);
     this.#offsetWaiters.rejectAll(error);

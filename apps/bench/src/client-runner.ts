@@ -1,0 +1,36 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { once } from "node:events";
+import type { RunRequest } from "./client-process.js";
+import type { Timing } from "./timing.js";
+
+/** One client process (see `client-process.ts`), driven by the parent one run at a time. */
+export class ClientRunner {
+  readonly name: string;
+  readonly #child: ChildProcess;
+
+  private constructor(name: string, child: ChildProcess) {
+    this.name = name;
+    this.#child = child;
+  }
+
+  static async start(name: string): Promise<ClientRunner> {
+    const child = fork(new URL("./client-process.js", import.meta.url), [name], {
+      execArgv: ["--expose-gc"],
+      stdio: "inherit",
+    });
+    const [message] = (await once(child, "message")) as [{ type: string }];
+    if (message.type !== "ready") throw new Error(`client ${name} did not start`);
+    return new ClientRunner(name, child);
+  }
+
+  async run(request: Omit<RunRequest, "type">): Promise<Timing> {
+    this.#child.send({ type: "run", ...request });
+    const [reply] = (await once(this.#child, "message")) as [{ type: string; message?: string } & Timing];
+    if (reply.type !== "timing") throw new Error(`${this.name}: ${reply.message ?? "failed"}`);
+    return { ms: reply.ms, cpuMs: reply.cpuMs };
+  }
+
+  stop(): void {
+    this.#child.disconnect();
+  }
+}
