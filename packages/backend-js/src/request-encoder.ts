@@ -75,15 +75,12 @@ function writeRecord(buffer: Buffer, position: number, record: WireRecord, lengt
   return position + length;
 }
 
-/** Characters of text gathered before one write: small enough for the string to die young. */
-const TEXT_CHUNK_CHARS = 32 * 1024;
-
 /**
- * Writes the records of a batch, each as tag, varint length and payload. Runs of ASCII records (their
- * UTF-8 length, already known, equals their length) are gathered as one string, tags and lengths as
- * byte-valued characters, and copied with one Latin-1 write per ~32 KiB instead of one native call per
- * record; Latin-1 maps each character to the byte of the same value, and ASCII reads the same in Latin-1
- * and UTF-8. Other records are written one by one.
+ * Writes the records of a batch, each as tag, varint length and payload. ASCII records (their UTF-8
+ * length, already known, equals their length) are copied with a Latin-1 write, which maps each character
+ * to one byte without UTF-8 encoding; others with a UTF-8 write. Nothing is allocated per record: in a
+ * process that also holds large batches, garbage per record (strings gathered for fewer writes, say)
+ * costs more in collections than the native calls it saves.
  */
 function writeRepeatedRecords(
   buffer: Buffer,
@@ -92,54 +89,13 @@ function writeRepeatedRecords(
   lengths: readonly number[],
 ): void {
   let position = start;
-  let text = "";
-  let textStart = start;
   for (let i = 0; i < records.length; i++) {
-    const record = records[i] as WireRecord;
     const length = lengths[i] as number;
-    if (typeof record === "string" && record.length === length) {
-      const prefix = recordPrefix(length);
-      text += prefix;
-      text += record;
-      position += prefix.length + length;
-      if (text.length >= TEXT_CHUNK_CHARS) {
-        latin1Write(buffer, text, textStart);
-        text = "";
-        textStart = position;
-      }
-      continue;
-    }
-    if (text.length > 0) latin1Write(buffer, text, textStart);
-    text = "";
     buffer[position++] = TAG_REPEATED_RECORD;
-    position = writeVarint(buffer, position, length);
-    position = writeRecord(buffer, position, record, length);
-    textStart = position;
+    position =
+      length < 0x80 ? ((buffer[position] = length), position + 1) : writeVarint(buffer, position, length);
+    position = writeRecord(buffer, position, records[i] as WireRecord, length);
   }
-  if (text.length > 0) latin1Write(buffer, text, textStart);
-}
-
-/** Tag and varint length of a repeated record as byte-valued characters, cached for common lengths. */
-const prefixCache: string[] = [];
-const PREFIX_CACHE_LIMIT = 1 << 16;
-
-function recordPrefix(length: number): string {
-  const cached = prefixCache[length];
-  if (cached !== undefined) return cached;
-  let prefix = String.fromCharCode(TAG_REPEATED_RECORD);
-  let rest = length;
-  while (rest >= 0x80) {
-    prefix += String.fromCharCode((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
-  }
-  prefix += String.fromCharCode(rest);
-  if (length < PREFIX_CACHE_LIMIT) prefixCache[length] = prefix;
-  return prefix;
-}
-
-function latin1Write(buffer: Buffer, text: string, position: number): void {
-  if (hasFastWrites) (buffer as unknown as FastBuffer).latin1Write(text, position, text.length);
-  else buffer.write(text, position, text.length, "latin1");
 }
 
 function writeTagLength(buffer: Buffer, position: number, tag: number, length: number): number {

