@@ -5,10 +5,10 @@ import { batchesOf, makeRecords } from "./records.js";
 import type { Workload } from "./workload.js";
 
 /**
- * A bench client in its own process (`fork`), kept alive across rounds: one client's garbage, heap growth
- * and JIT state never leak into another's timing (200k grpc-js messages leave a process measurably slower
- * for everything after them). The parent sends `run` messages; each builds its workload fresh, runs it and
- * answers with the timing.
+ * A bench client in its own process (`fork`), one per client and workload, kept alive across rounds: one
+ * run's garbage, heap growth and JIT state never leak into another's timing (200k grpc-js messages, or a
+ * million batched records, leave a process measurably slower for whatever runs next). The parent sends
+ * `run` messages; each builds its workload fresh, runs it and answers with the timing.
  */
 
 /** A workload by name, built in the client process. */

@@ -17,17 +17,21 @@ const workloads: [string, WorkloadName, number][] = [
 ];
 
 const server = await ServerProcess.start();
-const clients = await Promise.all(
-  ["h2-limit", "grpcjs-floor", "backend-js"].map((name) => ClientRunner.start(name)),
-);
+const clientNames = ["h2-limit", "grpcjs-floor", "backend-js"];
+// One process per client and workload: a run of a million batched records leaves a heap that slows the
+// next single-record run of the same process, whoever the client.
+const runners = new Map<string, ClientRunner>();
+for (const [, workload] of workloads) {
+  for (const name of clientNames) runners.set(`${workload}/${name}`, await ClientRunner.start(name));
+}
 const results: Result[] = [];
 console.log(
-  `bench: 1 warm-up + ${rounds} interleaved rounds; server and each client in its own process; node ${process.version}`,
+  `bench: ${warmUpRounds} warm-up + ${rounds} interleaved rounds; the server and each client × workload in its own process; node ${process.version}`,
 );
-// Round 0 warms every client's JIT and is not counted.
-for (let round = 0; round <= rounds; round++) {
+for (let round = 1 - warmUpRounds; round <= rounds; round++) {
   for (const [workloadName, workload, records] of workloads) {
-    for (const client of clients) {
+    for (const name of clientNames) {
+      const client = runners.get(`${workload}/${name}`) as ClientRunner;
       const { ms, cpuMs } = await client.run({ port: server.port, workload, ...sizes });
       const report = await server.report();
       if (report.records < records) {
@@ -54,7 +58,7 @@ for (let round = 0; round <= rounds; round++) {
     }
   }
 }
-for (const client of clients) client.stop();
+for (const runner of runners.values()) runner.stop();
 await server.stop();
 console.log();
 console.log(formatTable(results));

@@ -10,6 +10,8 @@ export type EntryPayload = WireRecord | readonly WireRecord[];
 const BLOCK_BITS = 12;
 const BLOCK_SIZE = 1 << BLOCK_BITS;
 const BLOCK_MASK = BLOCK_SIZE - 1;
+/** Released blocks kept for reuse: enough for a steady flow of acknowledgements, bounded when it drains. */
+const MAX_SPARE_BLOCKS = 8;
 
 /** Storage for `BLOCK_SIZE` consecutive entries, in parallel arrays. */
 interface Block {
@@ -35,14 +37,14 @@ function newBlock(): Block {
 /**
  * The landing queue's storage: entries (one per ingest call) addressed by their logical offset, in blocks
  * of 4096 parallel slots. No per-record object is allocated and nothing is ever copied when the queue
- * grows (a doubling ring would copy every entry in flight at each step); a block whose entries were all
- * acknowledged is kept for reuse. Offsets in `[start, end)` are stored; both only grow.
+ * grows (a doubling ring would copy every entry in flight at each step); blocks whose entries were all
+ * acknowledged are kept for reuse (a few). Offsets in `[start, end)` are stored; both only grow.
  */
 export class EntryRing {
   /** `blocks[k]` holds the offsets `base + k * BLOCK_SIZE` onwards; `base` is a multiple of BLOCK_SIZE. */
   #blocks: Block[] = [];
   #base = 0;
-  #spare: Block | undefined;
+  #spares: Block[] = [];
   #start = 0;
   #end = 0;
   /** Records and bytes dropped by the last {@link releaseTo}. */
@@ -67,8 +69,7 @@ export class EntryRing {
     const index = (offset - this.#base) >>> BLOCK_BITS;
     let block = this.#blocks[index];
     if (block === undefined) {
-      block = this.#spare ?? newBlock();
-      this.#spare = undefined;
+      block = this.#spares.pop() ?? newBlock();
       this.#blocks.push(block);
     }
     // The base is a multiple of the block size, so an offset's slot is its low bits.
@@ -118,7 +119,8 @@ export class EntryRing {
     }
     this.#start = end;
     while (this.#start - this.#base >= BLOCK_SIZE) {
-      this.#spare = this.#blocks.shift();
+      const block = this.#blocks.shift() as Block;
+      if (this.#spares.length < MAX_SPARE_BLOCKS) this.#spares.push(block);
       this.#base += BLOCK_SIZE;
     }
     this.releasedRecords = records;
