@@ -6,13 +6,9 @@ import type {
   OpenStreamContext,
   ResolvedStreamOptions,
   StreamEvents,
-  StreamState,
-  StreamStats,
-  SupportedRecordType,
-  WireRecord,
 } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
-import { StreamEngine } from "@zerobus/core/internal";
+import { EngineBackedStream, StreamEngine } from "@zerobus/core/internal";
 import type { Connection, ConnectionListener } from "./connection.js";
 import type { Dial } from "./dial.js";
 import { encodeIngestRequest } from "./request-encoder.js";
@@ -36,11 +32,8 @@ export interface JsStreamContext {
  * (respecting write backpressure), validates acks (A.2), runs the lack-of-ack timer (A.6), pauses on a
  * close signal (A.5), recovers with re-send (A.4) and fails terminally (A.7, A.8).
  */
-export class JsStream implements BackendStream, ConnectionListener {
-  readonly tableName: string;
-  readonly recordType: SupportedRecordType;
+export class JsStream extends EngineBackedStream implements ConnectionListener {
   readonly #context: JsStreamContext;
-  readonly #engine: StreamEngine;
   readonly #events: StreamEvents | undefined;
   /** Aborted when the stream is over: stops any reconnection in progress. */
   readonly #lifetime = new AbortController();
@@ -54,15 +47,13 @@ export class JsStream implements BackendStream, ConnectionListener {
   #closing: Promise<void> | undefined;
   readonly #pump = (): void => this.#send();
   readonly #drained = (): void => {
-    this.#engine.setSendBlocked(false);
+    this.engine.setSendBlocked(false);
     this.#send();
   };
 
   private constructor(context: JsStreamContext, engine: StreamEngine, events: StreamEvents | undefined) {
-    this.tableName = context.tableName;
-    this.recordType = engine.options.recordType;
+    super(context.tableName, engine);
     this.#context = context;
-    this.#engine = engine;
     this.#events = events;
   }
 
@@ -88,40 +79,8 @@ export class JsStream implements BackendStream, ConnectionListener {
 
   // ---- BackendStream ----------------------------------------------------------------------------------
 
-  get state(): StreamState {
-    return this.#engine.state;
-  }
-
   get streamId(): string | undefined {
     return this.#streamId;
-  }
-
-  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
-    return this.#engine.ingestRecord(record, options);
-  }
-
-  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
-    return this.#engine.ingestRecords(records, options);
-  }
-
-  waitForOffset(offset: bigint, options?: CallOptions): Promise<void> {
-    return this.#engine.waitForOffset(offset, options);
-  }
-
-  flush(options?: CallOptions): Promise<void> {
-    return this.#engine.flush(options);
-  }
-
-  getUnackedRecords(): WireRecord[] {
-    return this.#engine.getUnackedRecords();
-  }
-
-  getUnackedBatches(): WireRecord[][] {
-    return this.#engine.getUnackedBatches();
-  }
-
-  stats(): StreamStats {
-    return this.#engine.stats();
   }
 
   /**
@@ -131,14 +90,14 @@ export class JsStream implements BackendStream, ConnectionListener {
    * rejects with that error.
    */
   close(options?: CallOptions): Promise<void> {
-    const failure = this.#engine.failure;
+    const failure = this.engine.failure;
     if (failure !== undefined) return Promise.reject(failure);
     if (this.#closing === undefined) this.#closing = this.#close(options);
     return this.#closing;
   }
 
   recreate(context?: OpenStreamContext): Promise<BackendStream> {
-    const state = this.#engine.state;
+    const state = this.engine.state;
     if (state !== "failed" && state !== "closed") {
       return Promise.reject(
         new ZerobusError(
@@ -150,13 +109,13 @@ export class JsStream implements BackendStream, ConnectionListener {
     return this.#context.reopen({
       ...(this.#events === undefined ? {} : { events: this.#events }),
       ...context,
-      seed: this.#engine.getUnackedBatches(),
+      seed: this.engine.getUnackedBatches(),
     });
   }
 
   /** Ends the stream at once without flushing (the backend shuts down): pending calls reject. */
   abort(error: ZerobusError): void {
-    if (this.#engine.state === "closed" || this.#engine.failure !== undefined) return;
+    if (this.engine.state === "closed" || this.engine.failure !== undefined) return;
     const connection = this.#connection;
     this.#fail(error);
     connection?.cancel();
@@ -188,11 +147,11 @@ export class JsStream implements BackendStream, ConnectionListener {
   // ---- internals --------------------------------------------------------------------------------------
 
   #install(connection: Connection): void {
-    this.#engine.requeueSent();
+    this.engine.requeueSent();
     this.#connection = connection;
     this.#streamId = connection.streamId;
     connection.listen(this);
-    this.#engine.setWakeHandler(this.#pump);
+    this.engine.setWakeHandler(this.#pump);
     this.#send();
   }
 
@@ -202,14 +161,14 @@ export class JsStream implements BackendStream, ConnectionListener {
     if (connection === undefined || this.#paused || connection.blocked) return;
     const recordType = this.recordType;
     for (
-      let request = this.#engine.nextRequest();
+      let request = this.engine.nextRequest();
       request !== undefined;
-      request = this.#engine.nextRequest()
+      request = this.engine.nextRequest()
     ) {
       // A.6: the ack clock starts when something is in flight and nothing was before.
       if (this.#ackTimer === undefined) this.#armAckTimer();
       if (!connection.write(encodeIngestRequest(request, recordType))) {
-        this.#engine.setSendBlocked(true);
+        this.engine.setSendBlocked(true);
         connection.whenDrained(this.#drained);
         return;
       }
@@ -223,13 +182,13 @@ export class JsStream implements BackendStream, ConnectionListener {
       );
       return;
     }
-    const error = this.#engine.acknowledge(upTo);
+    const error = this.engine.acknowledge(upTo);
     if (error !== undefined) {
       this.#break(error);
       return;
     }
     if (this.#unconfirmed !== undefined) this.#recovered();
-    if (this.#engine.hasSentUnacked) {
+    if (this.engine.hasSentUnacked) {
       if (!this.#paused) this.#ackTimer?.refresh();
     } else {
       this.#clearAckTimer();
@@ -239,13 +198,13 @@ export class JsStream implements BackendStream, ConnectionListener {
 
   #onCloseSignal(durationMs: number): void {
     // With recovery off the signal is ignored; the server's eventual end is then a failure (B §1.6).
-    if (!this.#engine.options.recovery || this.#paused) return;
-    const limit = this.#engine.options.streamPausedMaxWaitTimeMs;
+    if (!this.engine.options.recovery || this.#paused) return;
+    const limit = this.engine.options.streamPausedMaxWaitTimeMs;
     const waitMs = limit === undefined ? durationMs : Math.min(limit, durationMs);
     this.#paused = true;
     this.#clearAckTimer();
-    if (this.#engine.state !== "closing") this.#engine.setState("paused");
-    if (waitMs === 0 || !this.#engine.hasSentUnacked) {
+    if (this.engine.state !== "closing") this.engine.setState("paused");
+    if (waitMs === 0 || !this.engine.hasSentUnacked) {
       this.#reconnect(undefined);
       return;
     }
@@ -253,7 +212,7 @@ export class JsStream implements BackendStream, ConnectionListener {
   }
 
   #armAckTimer(): void {
-    const timeoutMs = this.#engine.options.serverLackOfAckTimeoutMs;
+    const timeoutMs = this.engine.options.serverLackOfAckTimeoutMs;
     this.#ackTimer = setTimeout(() => {
       this.#ackTimer = undefined;
       this.#break(
@@ -276,7 +235,7 @@ export class JsStream implements BackendStream, ConnectionListener {
     if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
     this.#pauseTimer = undefined;
     this.#paused = false;
-    this.#engine.setSendBlocked(false);
+    this.engine.setSendBlocked(false);
     const connection = this.#connection;
     this.#connection = undefined;
     connection?.close();
@@ -285,9 +244,9 @@ export class JsStream implements BackendStream, ConnectionListener {
   /** The connection failed with `error`: recover when allowed (A.3, A.4), else fail for good. */
   #break(error: ZerobusError): void {
     this.#teardown();
-    const state = this.#engine.state;
+    const state = this.engine.state;
     if (state === "closed" || state === "failed") return;
-    const options = this.#engine.options;
+    const options = this.engine.options;
     const unauthenticated = error.code === "unauthenticated";
     const episode = this.#unconfirmed ?? newEpisode();
     this.#unconfirmed = undefined;
@@ -309,16 +268,16 @@ export class JsStream implements BackendStream, ConnectionListener {
   }
 
   #recover(episode: RetryEpisode, reason: HeadersReason, cause: ZerobusError | undefined): void {
-    this.#engine.requeueSent();
-    if (this.#engine.state !== "closing") this.#engine.setState("recovering", cause);
-    connectWithRetries(this.#context.dial, episode, this.#engine.options, reason, this.#lifetime.signal).then(
+    this.engine.requeueSent();
+    if (this.engine.state !== "closing") this.engine.setState("recovering", cause);
+    connectWithRetries(this.#context.dial, episode, this.engine.options, reason, this.#lifetime.signal).then(
       (connection) => {
-        const state = this.#engine.state;
+        const state = this.engine.state;
         if (state === "closed" || state === "failed") {
           connection.close();
           return;
         }
-        const somethingUnacked = this.#engine.hasQueued;
+        const somethingUnacked = this.engine.hasQueued;
         this.#install(connection);
         // A.4: with records to re-send, success waits for an ack on the new connection.
         if (somethingUnacked) this.#unconfirmed = episode;
@@ -330,32 +289,32 @@ export class JsStream implements BackendStream, ConnectionListener {
 
   #recovered(): void {
     this.#unconfirmed = undefined;
-    this.#engine.noteRecovery();
-    if (this.#engine.state !== "closing") this.#engine.setState("open");
+    this.engine.noteRecovery();
+    if (this.engine.state !== "closing") this.engine.setState("open");
   }
 
   #fail(error: ZerobusError): void {
-    if (this.#engine.state === "closed" || this.#engine.failure !== undefined) return;
+    if (this.engine.state === "closed" || this.engine.failure !== undefined) return;
     this.#teardown();
     this.#lifetime.abort(error);
-    this.#engine.fail(error);
+    this.engine.fail(error);
     this.#context.onFinished(this);
   }
 
   async #close(options: CallOptions | undefined): Promise<void> {
-    if (this.#engine.state === "closed") return;
-    this.#engine.setState("closing");
+    if (this.engine.state === "closed") return;
+    this.engine.setState("closing");
     let flushError: unknown;
     try {
-      await this.#engine.flush(options);
+      await this.engine.flush(options);
     } catch (error) {
       flushError = error;
     }
-    const failure = this.#engine.failure;
+    const failure = this.engine.failure;
     if (failure !== undefined) throw failure;
     this.#teardown();
     this.#lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
-    this.#engine.setState("closed");
+    this.engine.setState("closed");
     this.#context.onFinished(this);
     if (flushError !== undefined) throw flushError;
   }

@@ -25,31 +25,39 @@ export function encodeIngestRequest(request: WireRequest, recordType: SupportedR
   const lengths = request.recordBytes;
   const offset = request.wireOffset;
   if (!request.batch) {
-    const record = records[0] as WireRecord;
     const length = lengths[0] as number;
-    const inner = 1 + varintLength(offset) + 1 + varintLength(length) + length;
-    const buffer = requestBuffer(1 + varintLength(inner) + inner);
-    let position = writeTagLength(buffer, 0, TAG_INGEST_RECORD, inner);
-    buffer[position++] = TAG_OFFSET;
-    position = writeVarint(buffer, position, offset);
-    position = writeTagLength(buffer, position, payloadTag, length);
-    writeRecord(buffer, position, record, length);
+    const { buffer, position } = envelope(TAG_INGEST_RECORD, offset, payloadTag, length);
+    writeRecord(buffer, position, records[0] as WireRecord, length);
     return buffer;
   }
-  const count = records.length;
   let body = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < records.length; i++) {
     const length = lengths[i] as number;
     body += 1 + varintLength(length) + length;
   }
-  const inner = 1 + varintLength(offset) + 1 + varintLength(body) + body;
-  const buffer = requestBuffer(1 + varintLength(inner) + inner);
-  let position = writeTagLength(buffer, 0, TAG_INGEST_BATCH, inner);
-  buffer[position++] = TAG_OFFSET;
-  position = writeVarint(buffer, position, offset);
-  position = writeTagLength(buffer, position, payloadTag, body);
+  const { buffer, position } = envelope(TAG_INGEST_BATCH, offset, payloadTag, body);
   writeRepeatedRecords(buffer, position, records, lengths);
   return buffer;
+}
+
+/**
+ * A buffer for a whole request whose payload field takes `payloadLength` bytes, with everything before the
+ * payload written: the request's tag and length, `offset_id`, the payload's tag and length. Returns where
+ * the payload starts.
+ */
+function envelope(
+  requestTag: number,
+  offset: number,
+  payloadTag: number,
+  payloadLength: number,
+): { buffer: Buffer; position: number } {
+  const inner = 1 + varintLength(offset) + 1 + varintLength(payloadLength) + payloadLength;
+  const buffer = requestBuffer(1 + varintLength(inner) + inner);
+  let position = writeTagLength(buffer, 0, requestTag, inner);
+  buffer[position++] = TAG_OFFSET;
+  position = writeVarint(buffer, position, offset);
+  position = writeTagLength(buffer, position, payloadTag, payloadLength);
+  return { buffer, position };
 }
 
 /**

@@ -3,6 +3,7 @@ import * as grpc from "@grpc/grpc-js";
 import { encodeCreateRequest } from "@zerobus/backend-js";
 import { RecordType } from "@zerobus/core";
 import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
+import { deferred } from "../deferred.js";
 import { ackOffsetOf } from "../grpc-frames.js";
 import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
@@ -23,26 +24,20 @@ export async function runGrpcjsFloor(port: number, workload: Workload): Promise<
     "grpc.max_receive_message_length": -1,
   });
   const call = client.makeBidiStreamRequest(EPHEMERAL_STREAM_PATH, identity, identity, new grpc.Metadata());
-  let created!: () => void;
-  let done!: () => void;
-  const createdPromise = new Promise<void>((resolve) => {
-    created = resolve;
-  });
-  const donePromise = new Promise<void>((resolve) => {
-    done = resolve;
-  });
+  const created = deferred();
+  const done = deferred();
   call.on("data", (message: Buffer) => {
-    if (message[0] === 0x0a) created();
-    else if (ackOffsetOf(message, 0) === last) done();
+    if (message[0] === 0x0a) created.resolve();
+    else if (ackOffsetOf(message, 0) === last) done.resolve();
   });
   call.on("error", () => {});
   call.write(encodeCreateRequest({ tableName: "bench.default.t" }, RecordType.Json));
-  await createdPromise;
+  await created.promise;
   const stop = startTiming();
   for (const message of messages) {
     if (!call.write(message)) await once(call, "drain");
   }
-  await donePromise;
+  await done.promise;
   const timing = stop();
   call.end();
   client.close();

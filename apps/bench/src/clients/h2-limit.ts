@@ -3,6 +3,7 @@ import { connect } from "node:http2";
 import { encodeCreateRequest } from "@zerobus/backend-js";
 import { RecordType } from "@zerobus/core";
 import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
+import { deferred } from "../deferred.js";
 import { ackOffsetOf, FrameReader, frame } from "../grpc-frames.js";
 import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
@@ -28,22 +29,16 @@ export async function runH2Limit(port: number, workload: Workload): Promise<Timi
     te: "trailers",
   });
   const reader = new FrameReader();
-  let created!: () => void;
-  let done!: () => void;
-  const createdPromise = new Promise<void>((resolve) => {
-    created = resolve;
-  });
-  const donePromise = new Promise<void>((resolve) => {
-    done = resolve;
-  });
+  const created = deferred();
+  const done = deferred();
   request.on("data", (chunk: Buffer) =>
     reader.push(chunk, (buffer, start) => {
-      if (buffer[start] === 0x0a) created();
-      else if (ackOffsetOf(buffer, start) === last) done();
+      if (buffer[start] === 0x0a) created.resolve();
+      else if (ackOffsetOf(buffer, start) === last) done.resolve();
     }),
   );
   request.write(frame(encodeCreateRequest({ tableName: "bench.default.t" }, RecordType.Json)));
-  await createdPromise;
+  await created.promise;
   const stop = startTiming();
   let index = 0;
   while (index < messages.length) {
@@ -52,7 +47,7 @@ export async function runH2Limit(port: number, workload: Workload): Promise<Timi
     while (index < messages.length && bytes < WRITE_BYTES) bytes += (messages[index++] as Buffer).length;
     if (!request.write(Buffer.concat(messages.slice(from, index), bytes))) await once(request, "drain");
   }
-  await donePromise;
+  await done.promise;
   const timing = stop();
   request.end();
   session.close();

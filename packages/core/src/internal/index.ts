@@ -20,6 +20,7 @@ export {
 export { cancelledError, listenForAbort } from "./cancellation.js";
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
+export { EngineBackedStream } from "./engine-backed-stream.js";
 export type { WireRequest } from "./landing-queue.js";
 export { measureBatch, measureRecord } from "./record-checks.js";
 export type { StreamEngineInit } from "./stream-engine.js";

@@ -77,14 +77,23 @@ export function largestSingleRecord(options: RecordCheckOptions): number {
 
 /** Refuses a single record whose request would pass `maxMessageBytes` or that could never fit in flight. */
 export function checkRecordFits(bytes: number, options: RecordCheckOptions): void {
-  const size = singleRequestSize(bytes);
-  if (size > options.maxMessageBytes) {
+  checkRequestFits(`record of ${bytes} bytes`, bytes, singleRequestSize(bytes), options);
+}
+
+/** Refuses what makes a request over `maxMessageBytes` or holds more bytes than may ever be in flight. */
+function checkRequestFits(
+  what: string,
+  bytes: number,
+  requestSize: number,
+  options: RecordCheckOptions,
+): void {
+  if (requestSize > options.maxMessageBytes) {
     throw refuse(
-      `record of ${bytes} bytes makes a ${size}-byte request, over maxMessageBytes ${options.maxMessageBytes}`,
+      `${what} makes a ${requestSize}-byte request, over maxMessageBytes ${options.maxMessageBytes}`,
     );
   }
   if (bytes > options.maxInflightBytes) {
-    throw refuse(`record of ${bytes} bytes is larger than maxInflightBytes ${options.maxInflightBytes}`);
+    throw refuse(`${what} is larger than maxInflightBytes ${options.maxInflightBytes}`);
   }
 }
 
@@ -137,14 +146,11 @@ export function measureBatch(records: readonly WireRecord[], options: RecordChec
     bytes += length;
     fieldBytes += length < 0x80 ? length + 2 : lengthDelimitedSize(length);
   }
-  const size = batchRequestSize(fieldBytes);
-  if (size > options.maxMessageBytes) {
-    throw refuse(
-      `batch of ${count} records makes a ${size}-byte request, over maxMessageBytes ${options.maxMessageBytes}`,
-    );
-  }
-  if (bytes > options.maxInflightBytes) {
-    throw refuse(`batch of ${bytes} bytes is larger than maxInflightBytes ${options.maxInflightBytes}`);
-  }
+  checkRequestFits(
+    `batch of ${count} records (${bytes} bytes)`,
+    bytes,
+    batchRequestSize(fieldBytes),
+    options,
+  );
   return { bytes, lengths };
 }
