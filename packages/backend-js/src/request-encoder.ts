@@ -100,8 +100,7 @@ function writeRepeatedRecords(
   for (let i = 0; i < records.length; i++) {
     const length = lengths[i] as number;
     buffer[position++] = TAG_REPEATED_RECORD;
-    position =
-      length < 0x80 ? ((buffer[position] = length), position + 1) : writeVarint(buffer, position, length);
+    position = writeVarint(buffer, position, length);
     position = writeRecord(buffer, position, records[i] as WireRecord, length);
   }
 }
