@@ -46,7 +46,10 @@ export class OffsetWaiters {
             ),
           timeoutMs,
         ),
-        stopListening: listenForAbort(signal, () => settle(cancelledError(signal as AbortSignal, operation))),
+        // The error names the offset waited for: an aborted `ingest*AndWait` reports it (API.md).
+        stopListening: listenForAbort(signal, () =>
+          settle(cancelledError(signal as AbortSignal, operation, BigInt(target))),
+        ),
       };
       this.#insert(waiter);
     });

@@ -175,7 +175,7 @@ describe("StreamEngine waits", () => {
     const aborted = stream.waitForOffset(0n, { signal: controller.signal });
     const other = stream.flush();
     controller.abort();
-    await expect(aborted).rejects.toMatchObject({ code: "cancelled" });
+    await expect(aborted).rejects.toMatchObject({ code: "cancelled", offset: 0n });
     sendAndAckAll(stream);
     await other;
   });
