@@ -6,12 +6,10 @@ import type {
   ResolvedStreamOptions,
   StreamState,
   StreamStats,
-  SupportedRecordType,
-  WireRecord,
 } from "@zerobus/core";
 import { RecordType, ZerobusError } from "@zerobus/core";
 import type { WireRequest } from "@zerobus/core/internal";
-import { cancelledError, listenForAbort, StreamEngine } from "@zerobus/core/internal";
+import { cancelledError, EngineBackedStream, listenForAbort, StreamEngine } from "@zerobus/core/internal";
 import type { NativeEvent, NativeStream, NativeStreamConfig } from "../addon/binding.cjs";
 import type { HeadersBridge } from "./headers-bridge.js";
 import type { NativeAddon } from "./load-native.js";
@@ -39,11 +37,8 @@ const liveStates: ReadonlySet<StreamState> = new Set(["open", "paused", "recover
  * core's offset *k* is the engine's wire offset *k*; the core's acks come back coalesced (one event per
  * ack), its connection events set the state, and its terminal failure fails the engine.
  */
-export class NativeBackendStream implements BackendStream {
-  readonly tableName: string;
-  readonly recordType: SupportedRecordType;
+export class NativeBackendStream extends EngineBackedStream {
   readonly #context: NativeStreamContext;
-  readonly #engine: StreamEngine;
   readonly #lifetime = new AbortController();
   readonly #bridge: HeadersBridge;
   #handle: NativeStream | undefined;
@@ -55,10 +50,8 @@ export class NativeBackendStream implements BackendStream {
   readonly #pump = (): void => this.#send();
 
   private constructor(context: NativeStreamContext, engine: StreamEngine) {
-    this.tableName = context.tableName;
-    this.recordType = engine.options.recordType;
+    super(context.tableName, engine);
     this.#context = context;
-    this.#engine = engine;
     this.#bridge = context.headers(this.#lifetime.signal);
   }
 
@@ -95,40 +88,12 @@ export class NativeBackendStream implements BackendStream {
 
   // ---- BackendStream ----------------------------------------------------------------------------------
 
-  get state(): StreamState {
-    return this.#engine.state;
-  }
-
   get streamId(): string | undefined {
     return this.#streamId;
   }
 
-  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
-    return this.#engine.ingestRecord(record, options);
-  }
-
-  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
-    return this.#engine.ingestRecords(records, options);
-  }
-
-  waitForOffset(offset: bigint, options?: CallOptions): Promise<void> {
-    return this.#engine.waitForOffset(offset, options);
-  }
-
-  flush(options?: CallOptions): Promise<void> {
-    return this.#engine.flush(options);
-  }
-
-  getUnackedRecords(): WireRecord[] {
-    return this.#engine.getUnackedRecords();
-  }
-
-  getUnackedBatches(): WireRecord[][] {
-    return this.#engine.getUnackedBatches();
-  }
-
-  stats(): StreamStats {
-    const stats = this.#engine.stats();
+  override stats(): StreamStats {
+    const stats = this.engine.stats();
     // The core re-sends by itself, so the engine never requeues: the binding counts what was in flight.
     return { ...stats, recordsResent: stats.recordsResent + this.#resentRecords };
   }
@@ -139,14 +104,14 @@ export class NativeBackendStream implements BackendStream {
    * close rejects with that error.
    */
   close(options?: CallOptions): Promise<void> {
-    const failure = this.#engine.failure;
+    const failure = this.engine.failure;
     if (failure !== undefined) return Promise.reject(failure);
     if (this.#closing === undefined) this.#closing = this.#close(options);
     return this.#closing;
   }
 
   recreate(context?: OpenStreamContext): Promise<BackendStream> {
-    const state = this.#engine.state;
+    const state = this.engine.state;
     if (state !== "failed" && state !== "closed") {
       return Promise.reject(
         new ZerobusError(
@@ -155,7 +120,7 @@ export class NativeBackendStream implements BackendStream {
         ),
       );
     }
-    return this.#context.reopen({ ...context, seed: this.#engine.getUnackedBatches() });
+    return this.#context.reopen({ ...context, seed: this.engine.getUnackedBatches() });
   }
 
   /** Ends the stream at once with `error` (backend shutdown): nothing more is sent. */
@@ -171,7 +136,7 @@ export class NativeBackendStream implements BackendStream {
     const handle = this.#handle;
     if (handle === undefined) return;
     try {
-      for (let request = this.#engine.nextRequest(); request; request = this.#engine.nextRequest()) {
+      for (let request = this.engine.nextRequest(); request; request = this.engine.nextRequest()) {
         this.#hand(handle, request);
       }
     } catch (error) {
@@ -196,14 +161,14 @@ export class NativeBackendStream implements BackendStream {
         return;
       case "connected":
         this.#streamId = event.streamId;
-        if (event.recovered === true) this.#engine.noteRecovery();
-        if (liveStates.has(this.#engine.state)) this.#engine.setState("open");
+        if (event.recovered === true) this.engine.noteRecovery();
+        if (liveStates.has(this.engine.state)) this.engine.setState("open");
         return;
       case "recovering":
         // Everything handed to the core and not yet acknowledged here will be sent again (an upper bound:
         // acks already received by the core may still be on their way to JS).
-        this.#resentRecords += this.#handedRecords - this.#engine.stats().recordsAcked;
-        if (liveStates.has(this.#engine.state)) this.#engine.setState("recovering");
+        this.#resentRecords += this.#handedRecords - this.engine.stats().recordsAcked;
+        if (liveStates.has(this.engine.state)) this.engine.setState("recovering");
         return;
       case "failed":
         if (event.error !== undefined) this.#fail(errorFromInfo(event.error, this.#bridge.lastError));
@@ -217,7 +182,7 @@ export class NativeBackendStream implements BackendStream {
   }
 
   #acknowledge(upTo: bigint): void {
-    const error = this.#engine.acknowledge(upTo);
+    const error = this.engine.acknowledge(upTo);
     // The core checked nothing (capability ackValidation); an ack the engine cannot place means the two
     // disagree about what was sent, so the stream cannot go on.
     if (error !== undefined) {
@@ -227,22 +192,22 @@ export class NativeBackendStream implements BackendStream {
   }
 
   #fail(error: ZerobusError): void {
-    if (this.#engine.state === "closed" || this.#engine.failure !== undefined) return;
+    if (this.engine.state === "closed" || this.engine.failure !== undefined) return;
     this.#lifetime.abort(error);
-    this.#engine.fail(error);
+    this.engine.fail(error);
     this.#context.onFinished(this);
   }
 
   async #close(options: CallOptions | undefined): Promise<void> {
-    if (this.#engine.state === "closed") return;
-    this.#engine.setState("closing");
+    if (this.engine.state === "closed") return;
+    this.engine.setState("closing");
     let flushError: unknown;
     try {
-      await this.#engine.flush(options);
+      await this.engine.flush(options);
     } catch (error) {
       flushError = error;
     }
-    const failure = this.#engine.failure;
+    const failure = this.engine.failure;
     if (failure !== undefined) throw failure;
     // Everything is acknowledged, so the core's own flush inside its close returns at once; after a
     // failed flush the core stream is dropped instead (its close would wait for the records).
@@ -256,7 +221,7 @@ export class NativeBackendStream implements BackendStream {
       this.#handle?.abort();
     }
     this.#lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
-    this.#engine.setState("closed");
+    this.engine.setState("closed");
     this.#context.onFinished(this);
     if (flushError !== undefined) throw flushError;
   }
