@@ -1,5 +1,6 @@
 import type { ZerobusErrorCode } from "@zerobus/core";
 import { isZerobusError, ZerobusError } from "@zerobus/core";
+import type { RecordedConnection } from "@zerobus/mock-server";
 import { expect } from "vitest";
 
 /** What a rejection must look like. */
@@ -47,4 +48,11 @@ export async function isPendingAfter(promise: Promise<unknown>, ms: number): Pro
 /** JSON records `{"n":from}` … `{"n":from+count-1}` (padded so sizes are predictable). */
 export function jsonRecords(count: number, from = 0, tag = "r"): string[] {
   return Array.from({ length: count }, (_, i) => JSON.stringify({ n: from + i, tag }));
+}
+
+/** The JSON texts a connection received, in order (proto records show as `false`). */
+export function jsonTextsOf(connection: RecordedConnection | undefined): (string | false)[] {
+  return (connection?.requests ?? []).flatMap((request) =>
+    request.records.map((record) => record.kind === "json" && record.json),
+  );
 }

@@ -1,6 +1,6 @@
 import { GrpcStatusCode } from "@zerobus/mock-server";
 import { describe, expect, it } from "vitest";
-import { expectRejection, jsonRecords } from "../expect-error.js";
+import { expectRejection, jsonRecords, jsonTextsOf } from "../expect-error.js";
 import type { Harness, TagFilter } from "../harness.js";
 import { itGives } from "../harness.js";
 
@@ -23,9 +23,7 @@ export function recoveryScenarios(h: Harness, on: TagFilter): void {
         const recording = h.server.table(table);
         const { duplicates } = recording.assertDelivered(records);
         expect(recording.connections.length).toBeGreaterThanOrEqual(2);
-        const resent = recording.connections[1]!.requests.flatMap((request) =>
-          request.records.map((r) => r.kind === "json" && r.json),
-        );
+        const resent = jsonTextsOf(recording.connections[1]);
         expect(resent).toEqual(records.slice(0, resent.length));
         expect(resent.length).toBeGreaterThanOrEqual(3);
         expect(h.reasons(table)).toEqual(["create", "recovery"]);

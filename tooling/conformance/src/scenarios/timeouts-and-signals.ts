@@ -13,6 +13,31 @@ async function until(predicate: () => boolean, timeoutMs: number, what: string):
   }
 }
 
+/**
+ * Sends a close signal of `serverSeconds` after one unacknowledged record and measures how long the stream
+ * takes to reconnect with `streamPausedMaxWaitTimeMs: clientMaxMs`; then lets everything be acknowledged.
+ */
+async function msUntilReconnectAfterSignal(
+  h: Harness,
+  { serverSeconds, clientMaxMs }: { serverSeconds: number; clientMaxMs: number },
+): Promise<number> {
+  const table = h.table();
+  h.server.script(table, [
+    { ack: "never" },
+    { closeSignal: { seconds: serverSeconds, thenEnd: false }, after: { records: 1 } },
+  ]);
+  const stream = await h.open(table, { options: { streamPausedMaxWaitTimeMs: clientMaxMs } });
+  const started = performance.now();
+  await stream.ingestRecord(jsonRecords(1)[0]!);
+  await h.server.table(table).waitForConnections(2, { timeoutMs: 8_000 });
+  const elapsed = performance.now() - started;
+  h.server.setAckPolicy(table, "immediate");
+  h.server.releaseAcks(table);
+  await stream.flush();
+  expect(stream.state).toBe("open");
+  return elapsed;
+}
+
 /** Lack-of-ack timeout (A.6) and the server's close signal (A.5). */
 export function timeoutAndSignalScenarios(h: Harness, on: TagFilter): void {
   if (on("ack-timeout"))
@@ -88,40 +113,15 @@ export function timeoutAndSignalScenarios(h: Harness, on: TagFilter): void {
       );
 
       it("reconnects after streamPausedMaxWaitTimeMs when it is shorter than the server's duration", async () => {
-        const table = h.table();
-        h.server.script(table, [
-          { ack: "never" },
-          { closeSignal: { seconds: 6, thenEnd: false }, after: { records: 1 } },
-        ]);
-        const stream = await h.open(table, { options: { streamPausedMaxWaitTimeMs: 400 } });
-        const started = performance.now();
-        await stream.ingestRecord(jsonRecords(1)[0]!);
-        await h.server.table(table).waitForConnections(2, { timeoutMs: 5_000 });
-        const elapsed = performance.now() - started;
+        const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 6, clientMaxMs: 400 });
         expect(elapsed).toBeGreaterThanOrEqual(380);
         expect(elapsed).toBeLessThan(3_000);
-        h.server.setAckPolicy(table, "immediate");
-        h.server.releaseAcks(table);
-        await stream.flush();
-        expect(stream.state).toBe("open");
       });
 
       it("waits for the server's duration when streamPausedMaxWaitTimeMs is longer", async () => {
-        const table = h.table();
-        h.server.script(table, [
-          { ack: "never" },
-          { closeSignal: { seconds: 1, thenEnd: false }, after: { records: 1 } },
-        ]);
-        const stream = await h.open(table, { options: { streamPausedMaxWaitTimeMs: 10_000 } });
-        const started = performance.now();
-        await stream.ingestRecord(jsonRecords(1)[0]!);
-        await h.server.table(table).waitForConnections(2, { timeoutMs: 8_000 });
-        const elapsed = performance.now() - started;
+        const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 1, clientMaxMs: 10_000 });
         expect(elapsed).toBeGreaterThanOrEqual(950);
         expect(elapsed).toBeLessThan(3_500);
-        h.server.setAckPolicy(table, "immediate");
-        h.server.releaseAcks(table);
-        await stream.flush();
       });
     });
 }

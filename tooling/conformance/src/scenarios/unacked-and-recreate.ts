@@ -1,7 +1,18 @@
 import { GrpcStatusCode } from "@zerobus/mock-server";
 import { describe, expect, it } from "vitest";
-import { expectRejection, jsonRecords } from "../expect-error.js";
+import { expectRejection, jsonRecords, jsonTextsOf } from "../expect-error.js";
 import type { Harness, TagFilter } from "../harness.js";
+
+/** A stream closed while the server withheld every ack: its close timed out with two records unacknowledged. */
+async function closedWithUnackedRecords(h: Harness) {
+  const table = h.table();
+  h.server.setAckPolicy(table, "never");
+  const stream = await h.open(table, { options: { flushTimeoutMs: 300 } });
+  const records = jsonRecords(2);
+  for (const record of records) await stream.ingestRecord(record);
+  await expectRejection(stream.close(), { code: "flush_timeout" });
+  return { table, stream, records };
+}
 
 /** Unacknowledged records (A.8, A.9), flush timeouts and recreation. */
 export function unackedAndRecreateScenarios(h: Harness, on: TagFilter): void {
@@ -53,12 +64,7 @@ export function unackedAndRecreateScenarios(h: Harness, on: TagFilter): void {
       });
 
       it("keeps unacknowledged records after a close whose flush timed out", async () => {
-        const table = h.table();
-        h.server.setAckPolicy(table, "never");
-        const stream = await h.open(table, { options: { flushTimeoutMs: 300 } });
-        const records = jsonRecords(2);
-        for (const record of records) await stream.ingestRecord(record);
-        await expectRejection(stream.close(), { code: "flush_timeout" });
+        const { stream, records } = await closedWithUnackedRecords(h);
         expect(stream.state).toBe("closed");
         expect(stream.getUnackedRecords()).toEqual(records);
       });
@@ -84,29 +90,16 @@ export function unackedAndRecreateScenarios(h: Harness, on: TagFilter): void {
         expect(await next.ingestRecord(more[0]!)).toBe(2n);
         await next.ingestRecord(more[1]!);
         await next.flush();
-        const second = h.server.table(table).connections[1]!;
-        expect(second.requests.flatMap((r) => r.records.map((x) => x.kind === "json" && x.json))).toEqual([
-          ...records,
-          ...more,
-        ]);
+        expect(jsonTextsOf(h.server.table(table).connections[1])).toEqual([...records, ...more]);
         expect(next.getUnackedRecords()).toEqual([]);
       });
 
       it("recreates a closed stream whose close timed out", async () => {
-        const table = h.table();
-        h.server.setAckPolicy(table, "never");
-        const stream = await h.open(table, { options: { flushTimeoutMs: 300 } });
-        const records = jsonRecords(2);
-        for (const record of records) await stream.ingestRecord(record);
-        await expectRejection(stream.close(), { code: "flush_timeout" });
+        const { table, stream, records } = await closedWithUnackedRecords(h);
         h.server.setAckPolicy(table, "immediate");
         const next = await stream.recreate();
         await next.flush();
-        expect(
-          h.server
-            .table(table)
-            .connections[1]!.requests.flatMap((r) => r.records.map((x) => x.kind === "json" && x.json)),
-        ).toEqual(records);
+        expect(jsonTextsOf(h.server.table(table).connections[1])).toEqual(records);
       });
 
       it("refuses to recreate an open stream", async () => {
