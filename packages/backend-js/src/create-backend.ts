@@ -8,8 +8,8 @@ import type {
   ResolvedStreamOptions,
   TableDescriptor,
 } from "@zerobus/core";
-import { toHeadersProvider, ZerobusError } from "@zerobus/core";
-import { parseEndpoint } from "@zerobus/core/internal";
+import { toHeadersProvider } from "@zerobus/core";
+import { OpenStreams, parseEndpoint } from "@zerobus/core/internal";
 import { createChannel } from "./channel.js";
 import { makeDial } from "./dial.js";
 import { JsStream } from "./js-stream.js";
@@ -35,8 +35,7 @@ export function createBackend(config: BackendConfig): Backend {
   const endpoint = parseEndpoint(config.endpoint, config.allowInsecure);
   userAgent(config.applicationName);
   let client: grpc.Client | undefined;
-  let closed = false;
-  const streams = new Set<JsStream>();
+  const streams = new OpenStreams<JsStream>();
 
   const openStream = async (
     table: TableDescriptor,
@@ -44,7 +43,7 @@ export function createBackend(config: BackendConfig): Backend {
     headers: HeadersProvider,
     context: OpenStreamContext = {},
   ): Promise<BackendStream> => {
-    if (closed) throw new ZerobusError("invalid_state", "this backend is closed", { retryable: false });
+    streams.checkOpen();
     // A plain function is accepted too (as everywhere a provider is, API.md "Auth").
     const provider = toHeadersProvider(headers);
     client ??= createChannel(config, endpoint);
@@ -68,14 +67,7 @@ export function createBackend(config: BackendConfig): Backend {
     capabilities: Object.freeze({}),
     openStream,
     async close() {
-      if (closed) return;
-      closed = true;
-      // Close gracefully (each flush bounded by its flushTimeoutMs), then cut whatever is left.
-      await Promise.allSettled([...streams].map((stream) => stream.close()));
-      const shutdown = new ZerobusError("stream_closed", "the backend was closed", { retryable: false });
-      for (const stream of streams) stream.abort(shutdown);
-      streams.clear();
-      client?.close();
+      if (await streams.closeAll()) client?.close();
     },
   };
 }

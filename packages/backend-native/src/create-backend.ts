@@ -8,7 +8,7 @@ import type {
   TableDescriptor,
 } from "@zerobus/core";
 import { RecordType, toHeadersProvider, ZerobusError } from "@zerobus/core";
-import { parseEndpoint } from "@zerobus/core/internal";
+import { OpenStreams, parseEndpoint } from "@zerobus/core/internal";
 import type { NativeStreamConfig } from "../addon/binding.cjs";
 import { nativeCapabilities } from "./capabilities.js";
 import { HeadersBridge } from "./headers-bridge.js";
@@ -54,8 +54,7 @@ export function createBackend(config: BackendConfig): Backend {
       : typeof config.tls.ca === "string"
         ? config.tls.ca
         : Buffer.from(config.tls.ca).toString("utf8");
-  let closed = false;
-  const streams = new Set<NativeBackendStream>();
+  const streams = new OpenStreams<NativeBackendStream>();
 
   const openStream = async (
     table: TableDescriptor,
@@ -63,7 +62,7 @@ export function createBackend(config: BackendConfig): Backend {
     headers: HeadersProvider,
     context: OpenStreamContext = {},
   ): Promise<BackendStream> => {
-    if (closed) throw new ZerobusError("invalid_state", "this backend is closed", { retryable: false });
+    streams.checkOpen();
     const provider = toHeadersProvider(headers);
     const descriptor = options.recordType === RecordType.Proto ? table.descriptorProto : undefined;
     const streamConfig: NativeStreamConfig = {
@@ -118,13 +117,7 @@ export function createBackend(config: BackendConfig): Backend {
     capabilities: nativeCapabilities,
     openStream,
     async close() {
-      if (closed) return;
-      closed = true;
-      // Close gracefully (each flush bounded by its flushTimeoutMs), then cut whatever is left.
-      await Promise.allSettled([...streams].map((stream) => stream.close()));
-      const shutdown = new ZerobusError("stream_closed", "the backend was closed", { retryable: false });
-      for (const stream of streams) stream.abort(shutdown);
-      streams.clear();
+      await streams.closeAll();
     },
   };
 }

@@ -22,6 +22,8 @@ export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export { EngineBackedStream } from "./engine-backed-stream.js";
 export type { WireRequest } from "./landing-queue.js";
+export type { AbortableStream } from "./open-streams.js";
+export { OpenStreams } from "./open-streams.js";
 export { measureBatch, measureRecord } from "./record-checks.js";
 export type { StreamEngineInit } from "./stream-engine.js";
 export { StreamEngine } from "./stream-engine.js";
