@@ -31,19 +31,25 @@ describe("EntryRing", () => {
     expect([ring.releasedRecords, ring.releasedBytes]).toEqual([3, 4]);
   });
 
-  it("coalesces single records up to a field budget, stopping at a batch", () => {
+  it("coalesces single records and whole batches up to a field budget", () => {
     const ring = new EntryRing();
     for (let i = 0; i < 5; i++) ring.push("x".repeat(10), 10); // 12 field bytes each
-    ring.push(["y", "z"], 2, [1, 1]);
-    ring.push("w", 1);
+    ring.push(["y", "zz"], 3, [1, 2]); // 3 + 4 field bytes
+    ring.push("w", 1); // 3 field bytes
     expect(ring.coalesce(0, ring.end, 36)).toBe(3);
-    expect(ring.coalescedFieldBytes).toBe(36);
-    expect(ring.coalesce(3, ring.end, 1000)).toBe(5);
-    // A record over the budget still leaves alone rather than never.
+    expect([ring.coalescedFieldBytes, ring.coalescedRecords]).toEqual([36, 3]);
+    // The batch goes whole or not at all.
+    expect(ring.coalesce(3, ring.end, 30)).toBe(5);
+    expect(ring.coalesce(3, ring.end, 31)).toBe(6);
+    expect([ring.coalescedFieldBytes, ring.coalescedRecords]).toEqual([31, 4]);
+    expect(ring.coalesce(3, ring.end, 1000)).toBe(7);
+    expect([ring.coalescedFieldBytes, ring.coalescedRecords]).toEqual([34, 5]);
+    // An entry over the budget still leaves alone rather than never.
     expect(ring.coalesce(0, ring.end, 5)).toBe(1);
-    expect(ring.singles(1, 3)).toEqual([
-      ["x".repeat(10), "x".repeat(10)],
-      [10, 10],
+    expect(ring.coalesce(5, ring.end, 5)).toBe(6);
+    expect(ring.gather(4, 7, 4)).toEqual([
+      ["x".repeat(10), "y", "zz", "w"],
+      [10, 1, 2, 1],
     ]);
   });
 

@@ -52,6 +52,8 @@ export class EntryRing {
   releasedBytes = 0;
   /** The repeated field's size found by the last {@link coalesce}. */
   coalescedFieldBytes = 0;
+  /** The records of the entries the last {@link coalesce} took. */
+  coalescedRecords = 0;
 
   /** The offset of the oldest stored entry. */
   get start(): number {
@@ -128,46 +130,80 @@ export class EntryRing {
   }
 
   /**
-   * How far single records from `start` (which must be one) coalesce into one batch whose repeated field
-   * stays within `maxFieldBytes`: returns the end (exclusive), stopping before `end`, before a batch
-   * entry, or before the record that would not fit (the first record always goes). The field's size is
-   * left in {@link coalescedFieldBytes}.
+   * How far the entries from `start` coalesce into one batch request whose repeated field stays within
+   * `maxFieldBytes` (PROTOCOL.md A.15): single records and batches alike, a batch always whole (its
+   * records share one logical offset, so they must travel in one request). Returns the end (exclusive),
+   * stopping before `end` or before the entry that would not fit; the first entry always goes. The
+   * field's size is left in {@link coalescedFieldBytes}, the records it holds in
+   * {@link coalescedRecords}.
    */
   coalesce(start: number, end: number, maxFieldBytes: number): number {
     let fieldBytes = 0;
+    let records = 0;
     let stop = start;
     while (stop < end) {
       const block = this.#blockOf(stop);
       const slot = stop & BLOCK_MASK;
-      if (isBatch(block.payloads[slot] as EntryPayload)) break;
-      const length = block.bytes[slot] as number;
-      const grown = fieldBytes + 1 + (length < 0x80 ? 1 : varintLength(length)) + length;
+      const payload = block.payloads[slot] as EntryPayload;
+      let grown = fieldBytes;
+      if (isBatch(payload)) {
+        grown += fieldBytesOf(block.lengths[slot] as readonly number[], block.bytes[slot] as number);
+      } else {
+        const length = block.bytes[slot] as number;
+        grown += 1 + (length < 0x80 ? 1 : varintLength(length)) + length;
+      }
       if (grown > maxFieldBytes && stop > start) break;
       fieldBytes = grown;
+      records += isBatch(payload) ? payload.length : 1;
       stop++;
     }
     this.coalescedFieldBytes = fieldBytes;
+    this.coalescedRecords = records;
     return stop;
   }
 
-  /** Copies the single records of `[start, stop)` and their byte lengths into new arrays. */
-  singles(start: number, stop: number): [WireRecord[], number[]] {
-    const count = stop - start;
-    const records = new Array<WireRecord>(count);
-    const lengths = new Array<number>(count);
-    for (let i = 0; i < count; i++) {
-      const offset = start + i;
+  /**
+   * Copies the records of the entries `[start, stop)` (singles and batches, `records` of them in all)
+   * and their byte lengths into new arrays, in offset order.
+   */
+  gather(start: number, stop: number, records: number): [WireRecord[], number[]] {
+    const out = new Array<WireRecord>(records);
+    const lengths = new Array<number>(records);
+    let index = 0;
+    for (let offset = start; offset < stop; offset++) {
       const block = this.#blockOf(offset);
       const slot = offset & BLOCK_MASK;
-      records[i] = block.payloads[slot] as WireRecord;
-      lengths[i] = block.bytes[slot] as number;
+      const payload = block.payloads[slot] as EntryPayload;
+      if (isBatch(payload)) {
+        const batchLengths = block.lengths[slot] as readonly number[];
+        for (let i = 0; i < payload.length; i++) {
+          out[index] = payload[i] as WireRecord;
+          lengths[index++] = batchLengths[i] as number;
+        }
+      } else {
+        out[index] = payload;
+        lengths[index++] = block.bytes[slot] as number;
+      }
     }
-    return [records, lengths];
+    return [out, lengths];
   }
 
   #blockOf(offset: number): Block {
     return this.#blocks[(offset - this.#base) >>> BLOCK_BITS] as Block;
   }
+}
+
+/**
+ * The bytes a batch's records take in a repeated field: each is a tag, a varint length and the payload.
+ * `bytes` is the sum of the lengths, so only the varints are counted one by one (one byte each below 128).
+ */
+function fieldBytesOf(lengths: readonly number[], bytes: number): number {
+  let overhead = 0;
+  for (let i = 0; i < lengths.length; i++) {
+    const length = lengths[i] as number;
+    overhead += length < 0x80 ? 2 : 1 + varintLength(length);
+  }
+  return bytes + overhead;
 }
 
 /** Whether an entry is a batch (from `ingestRecords`) rather than a single record. */

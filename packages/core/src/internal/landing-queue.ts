@@ -93,20 +93,20 @@ export class LandingQueue {
     const start = this.#sentEnd;
     const end = this.#ring.end;
     if (start >= end) return undefined;
-    const first = this.#ring.payloadAt(start);
-    let stop = start + 1;
+    const stop = this.#ring.coalesce(start, end, maxFieldBytes);
     let records: readonly WireRecord[];
     let recordBytes: readonly number[];
     let batch = true;
-    if (isBatch(first)) {
-      records = first;
-      recordBytes = this.#ring.lengthsAt(start) as readonly number[];
+    if (stop > start + 1) {
+      [records, recordBytes] = this.#ring.gather(start, stop, this.#ring.coalescedRecords);
     } else {
-      stop = this.#ring.coalesce(start, end, maxFieldBytes);
-      batch = stop > start + 1;
-      if (batch) {
-        [records, recordBytes] = this.#ring.singles(start, stop);
+      // One entry alone: a batch goes as it is (no copy), a single record as an `IngestRecordRequest`.
+      const first = this.#ring.payloadAt(start);
+      if (isBatch(first)) {
+        records = first;
+        recordBytes = this.#ring.lengthsAt(start) as readonly number[];
       } else {
+        batch = false;
         records = [first];
         recordBytes = [this.#ring.bytesAt(start)];
       }

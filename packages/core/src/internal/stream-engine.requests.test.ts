@@ -33,21 +33,86 @@ describe("StreamEngine offsets and requests", () => {
     expect(await Promise.all(pending)).toEqual([0n, 1n, 2n]);
   });
 
-  it("coalesces consecutive single records into one batch request and keeps batches whole", async () => {
+  it("coalesces queued single records and batches into one batch request", async () => {
     const stream = engine();
     for (let i = 0; i < 3; i++) void stream.ingestRecord(rec(i));
     void stream.ingestRecords([rec(10), rec(11)]);
+    void stream.ingestRecords([rec(12)]);
     void stream.ingestRecord(rec(20));
     const requests = drain(stream);
     expect(requests.map((r) => [r.wireOffset, r.batch, r.records, r.firstOffset, r.lastOffset])).toEqual([
-      [0, true, [rec(0), rec(1), rec(2)], 0n, 2n],
-      [1, true, [rec(10), rec(11)], 3n, 3n],
-      [2, false, [rec(20)], 4n, 4n],
+      [0, true, [rec(0), rec(1), rec(2), rec(10), rec(11), rec(12), rec(20)], 0n, 5n],
     ]);
-    expect(requests[0]?.payloadBytes).toBe(21);
-    expect(requests[0]?.recordBytes).toEqual([7, 7, 7]);
-    expect(requests[1]?.recordBytes).toEqual([8, 8]);
-    expect(requests[2]?.recordBytes).toEqual([8]);
+    expect(requests[0]?.payloadBytes).toBe(53);
+    expect(requests[0]?.recordBytes).toEqual([7, 7, 7, 8, 8, 8, 8]);
+  });
+
+  it("sends a lone single record as a single request and a lone batch as it is", async () => {
+    const stream = engine();
+    void stream.ingestRecord(rec(0));
+    const [single] = drain(stream);
+    void stream.ingestRecords([rec(1), rec(2)]);
+    const [batch] = drain(stream);
+    expect([single?.batch, single?.records, single?.recordBytes]).toEqual([false, [rec(0)], [7]]);
+    expect([batch?.batch, batch?.records, batch?.recordBytes, batch?.firstOffset]).toEqual([
+      true,
+      [rec(1), rec(2)],
+      [7, 7],
+      1n,
+    ]);
+  });
+
+  it("never splits a batch: coalesced requests are cut between calls, within maxMessageBytes", async () => {
+    const maxMessageBytes = 200;
+    const stream = engine({ maxMessageBytes });
+    const calls: string[][] = [];
+    for (let i = 0; i < 60; i++) {
+      // Singles and batches of 2..5 records, interleaved.
+      const call =
+        i % 3 === 0 ? [rec(i * 10)] : Array.from({ length: 2 + (i % 4) }, (_, k) => rec(i * 10 + k));
+      calls.push(call);
+      void (call.length === 1 ? stream.ingestRecord(call[0] as string) : stream.ingestRecords(call));
+    }
+    const requests = drain(stream);
+    expect(requests.length).toBeGreaterThan(5);
+    expect(requests.length).toBeLessThan(calls.length / 2);
+    expect(requests.flatMap((r) => r.records)).toEqual(calls.flat());
+    let offset = 0;
+    for (const [index, request] of requests.entries()) {
+      // Each request carries whole calls: its records are exactly those of its logical offsets.
+      expect(request.firstOffset).toBe(BigInt(offset));
+      const carried = calls.slice(offset, Number(request.lastOffset) + 1);
+      expect(request.records).toEqual(carried.flat());
+      offset = Number(request.lastOffset) + 1;
+      const fields = request.records.reduce((sum, r) => sum + lengthDelimitedSize(String(r).length), 0);
+      expect(batchRequestSize(fields)).toBeLessThanOrEqual(maxMessageBytes);
+      // Cut as late as possible: the next call would not have fitted.
+      const next = calls[offset];
+      if (next !== undefined && index < requests.length - 1) {
+        const nextFields = next.reduce((sum, r) => sum + lengthDelimitedSize(r.length), 0);
+        expect(batchRequestSize(fields + nextFields)).toBeGreaterThan(maxMessageBytes);
+      }
+    }
+    expect(offset).toBe(calls.length);
+  });
+
+  it("acknowledges each call of a coalesced request under its own offset", async () => {
+    const acks: bigint[] = [];
+    const stream = engine({}, { events: { onAck: (offset) => acks.push(offset) } });
+    const offsets = [
+      stream.ingestRecords([rec(0), rec(1)]),
+      stream.ingestRecord(rec(2)),
+      stream.ingestRecords([rec(3), rec(4), rec(5)]),
+    ];
+    expect(await Promise.all(offsets)).toEqual([0n, 1n, 2n]);
+    expect(drain(stream)).toHaveLength(1);
+    const waits = [stream.waitForOffset(0n), stream.waitForOffset(1n), stream.waitForOffset(2n)];
+    expect(stream.getUnackedBatches()).toEqual([[rec(0), rec(1)], [rec(2)], [rec(3), rec(4), rec(5)]]);
+    expect(stream.acknowledge(0)).toBeUndefined();
+    await Promise.all(waits);
+    expect(acks).toEqual([2n]);
+    expect(stream.stats()).toMatchObject({ recordsAcked: 6, recordsInFlight: 0, bytesInFlight: 0 });
+    expect(stream.getUnackedBatches()).toEqual([]);
   });
 
   it("cuts coalesced requests so their encoded size stays within maxMessageBytes", async () => {
@@ -86,8 +151,9 @@ describe("StreamEngine offsets and requests", () => {
     void stream.ingestRecord(rec(1));
     drain(stream); // wire 0 carries logical 0..1
     void stream.ingestRecords([rec(2), rec(3)]);
+    drain(stream); // wire 1 = logical 2 (batch)
     void stream.ingestRecord(rec(4));
-    drain(stream); // wire 1 = logical 2 (batch), wire 2 = logical 3
+    drain(stream); // wire 2 = logical 3
     expect(stream.acknowledge(0n)).toBeUndefined();
     expect(acks).toEqual([1n]);
     expect(stream.acknowledge(0n)).toBeUndefined(); // a repeated ack is no progress, no callback
@@ -105,12 +171,38 @@ describe("StreamEngine offsets and requests", () => {
   it("refuses acks that go back or pass what was sent with a retryable protocol_error", () => {
     const stream = engine();
     void stream.ingestRecords([rec(0), rec(1)]);
+    drain(stream);
     void stream.ingestRecords([rec(2), rec(3)]);
     drain(stream);
     expect(stream.acknowledge(2n)).toMatchObject({ code: "protocol_error", retryable: true });
     expect(stream.acknowledge(1n)).toBeUndefined();
     expect(stream.acknowledge(0n)).toMatchObject({ code: "protocol_error", retryable: true });
     expect(stream.stats().recordsAcked).toBe(4);
+  });
+
+  it("re-sends coalesced requests of singles and batches first and in order on a new connection", () => {
+    const stream = engine();
+    void stream.ingestRecord(rec(0));
+    void stream.ingestRecords([rec(1), rec(2)]);
+    drain(stream); // wire 0 = logical 0..1
+    void stream.ingestRecords([rec(3), rec(4)]);
+    void stream.ingestRecord(rec(5));
+    drain(stream); // wire 1 = logical 2..3
+    void stream.ingestRecords([rec(6)]); // queued, never sent
+    expect(stream.requeueSent()).toBe(6);
+    const resent = drain(stream);
+    expect(resent.map((r) => [r.wireOffset, r.records, r.firstOffset, r.lastOffset])).toEqual([
+      [0, [rec(0), rec(1), rec(2), rec(3), rec(4), rec(5), rec(6)], 0n, 4n],
+    ]);
+    expect(stream.getUnackedBatches()).toEqual([
+      [rec(0)],
+      [rec(1), rec(2)],
+      [rec(3), rec(4)],
+      [rec(5)],
+      [rec(6)],
+    ]);
+    expect(stream.acknowledge(0)).toBeUndefined();
+    expect(stream.stats()).toMatchObject({ recordsAcked: 7, recordsResent: 6, recordsInFlight: 0 });
   });
 
   it("re-sends sent-unacked requests first and in order on a new connection", () => {
@@ -137,6 +229,7 @@ describe("StreamEngine offsets and requests", () => {
     const b = new Uint8Array([2]);
     const c = new Uint8Array([3]);
     void stream.ingestRecord(a);
+    drain(stream);
     void stream.ingestRecords([b, c]);
     expect(stream.getUnackedRecords()).toEqual([a, b, c]);
     expect(stream.getUnackedBatches()).toEqual([[a], [b, c]]);
@@ -154,14 +247,13 @@ describe("StreamEngine offsets and requests", () => {
     expect(stream.getUnackedBatches()).toEqual([[rec(0), rec(1)]]);
   });
 
-  it("seeds a new stream with the old one's unacked batches, offsets from 0, singles coalescing again", async () => {
+  it("seeds a new stream with the old one's unacked batches, offsets from 0, coalescing again", async () => {
     const stream = engine({}, { seed: [[rec(0)], [rec(1), rec(2)], [], [rec(3)]] });
     expect(stream.nextOffset).toBe(3n);
     expect(await stream.ingestRecord(rec(4))).toBe(3n);
+    expect(stream.getUnackedBatches()).toEqual([[rec(0)], [rec(1), rec(2)], [rec(3)], [rec(4)]]);
     expect(drain(stream).map((r) => [r.records, r.firstOffset, r.lastOffset])).toEqual([
-      [[rec(0)], 0n, 0n],
-      [[rec(1), rec(2)], 1n, 1n],
-      [[rec(3), rec(4)], 2n, 3n],
+      [[rec(0), rec(1), rec(2), rec(3), rec(4)], 0n, 3n],
     ]);
     expect(stream.stats()).toMatchObject({ recordsAccepted: 5, recordsInFlight: 5 });
   });
@@ -169,6 +261,7 @@ describe("StreamEngine offsets and requests", () => {
   it("counts accepted, acked, in-flight bytes and recoveries", () => {
     const stream = engine();
     void stream.ingestRecord("{}");
+    drain(stream);
     void stream.ingestRecords(['{"a":1}', "{}"]);
     expect(stream.stats()).toEqual({
       recordsAccepted: 3,
@@ -179,7 +272,6 @@ describe("StreamEngine offsets and requests", () => {
       recordsResent: 0,
       recoveries: 0,
     });
-    drain(stream);
     stream.acknowledge(0);
     stream.noteRecovery();
     expect(stream.stats()).toMatchObject({ recordsAcked: 1, bytesInFlight: 9, recoveries: 1 });

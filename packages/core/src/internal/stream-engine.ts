@@ -207,9 +207,10 @@ export class StreamEngine {
 
   /**
    * Takes the next request to send on the current connection (it counts as sent from now on), or
-   * `undefined` when nothing is queued. A batch from `ingestRecords` is one request; consecutive single
-   * records are coalesced into one batch request whose encoded size stays within `maxMessageBytes`
-   * (PROTOCOL.md A.15).
+   * `undefined` when nothing is queued. Consecutive queued entries, single records and batches from
+   * `ingestRecords` alike, are coalesced into one batch request whose encoded size stays within
+   * `maxMessageBytes` (PROTOCOL.md A.15); a batch is never split across requests (its records share one
+   * logical offset). A single record alone goes as an `IngestRecordRequest`.
    */
   nextRequest(): WireRequest | undefined {
     return this.#queue.nextRequest(this.#maxFieldBytes);
