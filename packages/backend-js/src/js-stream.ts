@@ -1,6 +1,4 @@
 import type {
-  BackendStream,
-  CallOptions,
   HeadersReason,
   Logger,
   OpenStreamContext,
@@ -8,6 +6,7 @@ import type {
   StreamEvents,
 } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
+import type { StreamHost } from "@zerobus/core/internal";
 import { EngineBackedStream, StreamEngine } from "@zerobus/core/internal";
 import type { Connection, ConnectionListener } from "./connection.js";
 import type { Dial } from "./dial.js";
@@ -17,13 +16,9 @@ import type { RetryEpisode } from "./retry-episode.js";
 import { connectWithRetries, newEpisode } from "./retry-episode.js";
 
 /** What a stream needs from its backend. */
-export interface JsStreamContext {
+export interface JsStreamContext extends StreamHost<JsStream> {
   readonly tableName: string;
   readonly dial: Dial;
-  /** Opens a new stream on the same table, headers and options (recreation). */
-  readonly reopen: (context: OpenStreamContext) => Promise<BackendStream>;
-  /** Called once when the stream is over (closed or failed), so the backend forgets it. */
-  readonly onFinished: (stream: JsStream) => void;
 }
 
 /**
@@ -32,11 +27,9 @@ export interface JsStreamContext {
  * (respecting write backpressure), validates acks (A.2), runs the lack-of-ack timer (A.6), pauses on a
  * close signal (A.5), recovers with re-send (A.4) and fails terminally (A.7, A.8).
  */
-export class JsStream extends EngineBackedStream implements ConnectionListener {
+export class JsStream extends EngineBackedStream<JsStream> implements ConnectionListener {
   readonly #context: JsStreamContext;
-  readonly #events: StreamEvents | undefined;
   /** Aborted when the stream is over: stops any reconnection in progress. */
-  readonly #lifetime = new AbortController();
   #connection: Connection | undefined;
   #streamId: string | undefined;
   /** The recovery still waiting for its first ack on the current connection (A.4). */
@@ -44,7 +37,6 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
   #paused = false;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
-  #closing: Promise<void> | undefined;
   readonly #pump = (): void => this.#send();
   readonly #drained = (): void => {
     this.engine.setSendBlocked(false);
@@ -52,9 +44,8 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
   };
 
   private constructor(context: JsStreamContext, engine: StreamEngine, events: StreamEvents | undefined) {
-    super(context.tableName, engine);
+    super(context.tableName, engine, context, events);
     this.#context = context;
-    this.#events = events;
   }
 
   /**
@@ -70,8 +61,8 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
     const engine = new StreamEngine({ options, events: open.events, logger, seed: open.seed });
     const stream = new JsStream(context, engine, open.events);
     const signal = open.signal
-      ? AbortSignal.any([open.signal, stream.#lifetime.signal])
-      : stream.#lifetime.signal;
+      ? AbortSignal.any([open.signal, stream.lifetime.signal])
+      : stream.lifetime.signal;
     const connection = await connectWithRetries(context.dial, newEpisode(), engine.options, "create", signal);
     stream.#install(connection);
     return stream;
@@ -83,41 +74,11 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
     return this.#streamId;
   }
 
-  /**
-   * Flushes, then ends the connection (A.8). Idempotent: later calls share the first one's outcome on a
-   * closing stream and resolve on a closed one; a failed stream rejects with its failure. If the flush
-   * fails (timeout, abort) the stream still closes, its unacked records stay retrievable, and close
-   * rejects with that error.
-   */
-  close(options?: CallOptions): Promise<void> {
-    const failure = this.engine.failure;
-    if (failure !== undefined) return Promise.reject(failure);
-    if (this.#closing === undefined) this.#closing = this.#close(options);
-    return this.#closing;
-  }
-
-  recreate(context?: OpenStreamContext): Promise<BackendStream> {
-    const state = this.engine.state;
-    if (state !== "failed" && state !== "closed") {
-      return Promise.reject(
-        new ZerobusError(
-          "invalid_state",
-          `only a failed or closed stream can be recreated; this one is ${state}`,
-        ),
-      );
-    }
-    return this.#context.reopen({
-      ...(this.#events === undefined ? {} : { events: this.#events }),
-      ...context,
-      seed: this.engine.getUnackedBatches(),
-    });
-  }
-
   /** Ends the stream at once without flushing (the backend shuts down): pending calls reject. */
   abort(error: ZerobusError): void {
     if (this.engine.state === "closed" || this.engine.failure !== undefined) return;
     const connection = this.#connection;
-    this.#fail(error);
+    this.fail(error);
     connection?.cancel();
   }
 
@@ -254,7 +215,7 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
     // A.4: a connection that broke before its first ack used up an attempt of the same recovery.
     const exhausted = episode.attempts >= 1 + options.recoveryRetries;
     if (!options.recovery || !recoverable || exhausted) {
-      this.#fail(error);
+      this.fail(error);
       return;
     }
     if (unauthenticated) episode.refreshUsed = true;
@@ -270,7 +231,7 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
   #recover(episode: RetryEpisode, reason: HeadersReason, cause: ZerobusError | undefined): void {
     this.engine.requeueSent();
     if (this.engine.state !== "closing") this.engine.setState("recovering", cause);
-    connectWithRetries(this.#context.dial, episode, this.engine.options, reason, this.#lifetime.signal).then(
+    connectWithRetries(this.#context.dial, episode, this.engine.options, reason, this.lifetime.signal).then(
       (connection) => {
         const state = this.engine.state;
         if (state === "closed" || state === "failed") {
@@ -283,7 +244,7 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
         if (somethingUnacked) this.#unconfirmed = episode;
         else this.#recovered();
       },
-      (error: unknown) => this.#fail(ZerobusError.from(error)),
+      (error: unknown) => this.fail(ZerobusError.from(error)),
     );
   }
 
@@ -293,29 +254,11 @@ export class JsStream extends EngineBackedStream implements ConnectionListener {
     if (this.engine.state !== "closing") this.engine.setState("open");
   }
 
-  #fail(error: ZerobusError): void {
-    if (this.engine.state === "closed" || this.engine.failure !== undefined) return;
+  protected override onFailure(): void {
     this.#teardown();
-    this.#lifetime.abort(error);
-    this.engine.fail(error);
-    this.#context.onFinished(this);
   }
 
-  async #close(options: CallOptions | undefined): Promise<void> {
-    if (this.engine.state === "closed") return;
-    this.engine.setState("closing");
-    let flushError: unknown;
-    try {
-      await this.engine.flush(options);
-    } catch (error) {
-      flushError = error;
-    }
-    const failure = this.engine.failure;
-    if (failure !== undefined) throw failure;
+  protected releaseConnection(): void {
     this.#teardown();
-    this.#lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
-    this.engine.setState("closed");
-    this.#context.onFinished(this);
-    if (flushError !== undefined) throw flushError;
   }
 }

@@ -1,14 +1,13 @@
 import type {
-  BackendStream,
-  CallOptions,
   Logger,
   OpenStreamContext,
   ResolvedStreamOptions,
+  StreamEvents,
   StreamState,
   StreamStats,
 } from "@zerobus/core";
-import { RecordType, ZerobusError } from "@zerobus/core";
-import type { WireRequest } from "@zerobus/core/internal";
+import { RecordType, type ZerobusError } from "@zerobus/core";
+import type { StreamHost, WireRequest } from "@zerobus/core/internal";
 import { cancelledError, EngineBackedStream, listenForAbort, StreamEngine } from "@zerobus/core/internal";
 import type { NativeEvent, NativeStream, NativeStreamConfig } from "../addon/binding.cjs";
 import type { HeadersBridge } from "./headers-bridge.js";
@@ -16,17 +15,13 @@ import type { NativeAddon } from "./load-native.js";
 import { errorFromInfo, errorFromNative } from "./native-error.js";
 
 /** What a stream needs from its backend. */
-export interface NativeStreamContext {
+export interface NativeStreamContext extends StreamHost<NativeBackendStream> {
   readonly addon: NativeAddon;
   readonly tableName: string;
   readonly config: NativeStreamConfig;
   /** Builds the headers bridge of the stream, bound to its lifetime. */
   readonly headers: (lifetime: AbortSignal) => HeadersBridge;
   readonly logger: Logger;
-  /** Opens a new stream on the same table, headers and options (recreation). */
-  readonly reopen: (context: OpenStreamContext) => Promise<BackendStream>;
-  /** Called once when the stream is over (closed or failed), so the backend forgets it. */
-  readonly onFinished: (stream: NativeBackendStream) => void;
 }
 
 const liveStates: ReadonlySet<StreamState> = new Set(["open", "paused", "recovering"]);
@@ -37,22 +32,20 @@ const liveStates: ReadonlySet<StreamState> = new Set(["open", "paused", "recover
  * core's offset *k* is the engine's wire offset *k*; the core's acks come back coalesced (one event per
  * ack), its connection events set the state, and its terminal failure fails the engine.
  */
-export class NativeBackendStream extends EngineBackedStream {
+export class NativeBackendStream extends EngineBackedStream<NativeBackendStream> {
   readonly #context: NativeStreamContext;
-  readonly #lifetime = new AbortController();
   readonly #bridge: HeadersBridge;
   #handle: NativeStream | undefined;
   #streamId: string | undefined;
-  #closing: Promise<void> | undefined;
   /** Records handed to the core so far, and those counted as re-sent by its recoveries. */
   #handedRecords = 0;
   #resentRecords = 0;
   readonly #pump = (): void => this.#send();
 
-  private constructor(context: NativeStreamContext, engine: StreamEngine) {
-    super(context.tableName, engine);
+  private constructor(context: NativeStreamContext, engine: StreamEngine, events: StreamEvents | undefined) {
+    super(context.tableName, engine, context, events);
     this.#context = context;
-    this.#bridge = context.headers(this.#lifetime.signal);
+    this.#bridge = context.headers(this.lifetime.signal);
   }
 
   /** Creates the core stream (with the core's retries) and resolves once the server answered. */
@@ -69,14 +62,14 @@ export class NativeBackendStream extends EngineBackedStream {
       logger: context.logger,
       seed: open.seed,
     });
-    const stream = new NativeBackendStream(context, engine);
+    const stream = new NativeBackendStream(context, engine, open.events);
     const handle = new context.addon.NativeStream(context.config, (event) => stream.#onEvent(event));
     stream.#handle = handle;
     const stopListening = listenForAbort(signal, () => handle.abort());
     try {
       stream.#streamId = (await handle.open()) ?? undefined;
     } catch (error) {
-      stream.#lifetime.abort();
+      stream.lifetime.abort();
       if (signal?.aborted) throw cancelledError(signal, "stream creation");
       throw errorFromNative(error, stream.#bridge.lastError);
     } finally {
@@ -98,35 +91,10 @@ export class NativeBackendStream extends EngineBackedStream {
     return { ...stats, recordsResent: stats.recordsResent + this.#resentRecords };
   }
 
-  /**
-   * Flushes, then closes the core stream (A.8). Idempotent; a failed stream rejects with its failure. If
-   * the flush fails (timeout, abort) the core stream is dropped, the unacked records stay retrievable, and
-   * close rejects with that error.
-   */
-  close(options?: CallOptions): Promise<void> {
-    const failure = this.engine.failure;
-    if (failure !== undefined) return Promise.reject(failure);
-    if (this.#closing === undefined) this.#closing = this.#close(options);
-    return this.#closing;
-  }
-
-  recreate(context?: OpenStreamContext): Promise<BackendStream> {
-    const state = this.engine.state;
-    if (state !== "failed" && state !== "closed") {
-      return Promise.reject(
-        new ZerobusError(
-          "invalid_state",
-          `only a failed or closed stream can be recreated; this one is ${state}`,
-        ),
-      );
-    }
-    return this.#context.reopen({ ...context, seed: this.engine.getUnackedBatches() });
-  }
-
   /** Ends the stream at once with `error` (backend shutdown): nothing more is sent. */
   abort(error: ZerobusError): void {
     this.#handle?.abort();
-    this.#fail(error);
+    this.fail(error);
   }
 
   // ---- internals --------------------------------------------------------------------------------------
@@ -141,7 +109,7 @@ export class NativeBackendStream extends EngineBackedStream {
       }
     } catch (error) {
       handle.abort();
-      this.#fail(errorFromNative(error));
+      this.fail(errorFromNative(error));
     }
   }
 
@@ -171,7 +139,7 @@ export class NativeBackendStream extends EngineBackedStream {
         if (liveStates.has(this.engine.state)) this.engine.setState("recovering");
         return;
       case "failed":
-        if (event.error !== undefined) this.#fail(errorFromInfo(event.error, this.#bridge.lastError));
+        if (event.error !== undefined) this.fail(errorFromInfo(event.error, this.#bridge.lastError));
         return;
     }
   }
@@ -187,42 +155,23 @@ export class NativeBackendStream extends EngineBackedStream {
     // disagree about what was sent, so the stream cannot go on.
     if (error !== undefined) {
       this.#handle?.abort();
-      this.#fail(error);
+      this.fail(error);
     }
   }
 
-  #fail(error: ZerobusError): void {
-    if (this.engine.state === "closed" || this.engine.failure !== undefined) return;
-    this.#lifetime.abort(error);
-    this.engine.fail(error);
-    this.#context.onFinished(this);
-  }
-
-  async #close(options: CallOptions | undefined): Promise<void> {
-    if (this.engine.state === "closed") return;
-    this.engine.setState("closing");
-    let flushError: unknown;
-    try {
-      await this.engine.flush(options);
-    } catch (error) {
-      flushError = error;
-    }
-    const failure = this.engine.failure;
-    if (failure !== undefined) throw failure;
-    // Everything is acknowledged, so the core's own flush inside its close returns at once; after a
-    // failed flush the core stream is dropped instead (its close would wait for the records).
-    if (flushError === undefined) {
-      try {
-        await this.#handle?.close();
-      } catch (error) {
-        this.#context.logger.warn("closing the native stream failed", { error: errorFromNative(error) });
-      }
-    } else {
+  /**
+   * Everything is acknowledged after a successful flush, so the core's own flush inside its close returns at
+   * once; after a failed flush the core stream is dropped instead (its close would wait for the records).
+   */
+  protected async releaseConnection(flushed: boolean): Promise<void> {
+    if (!flushed) {
       this.#handle?.abort();
+      return;
     }
-    this.#lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
-    this.engine.setState("closed");
-    this.#context.onFinished(this);
-    if (flushError !== undefined) throw flushError;
+    try {
+      await this.#handle?.close();
+    } catch (error) {
+      this.#context.logger.warn("closing the native stream failed", { error: errorFromNative(error) });
+    }
   }
 }

@@ -2,36 +2,53 @@ import type {
   BackendStream,
   CallOptions,
   OpenStreamContext,
+  StreamEvents,
   StreamState,
   StreamStats,
   WireRecord,
 } from "../backend.js";
 import type { SupportedRecordType } from "../record-type.js";
+import { ZerobusError } from "../zerobus-error.js";
 import type { StreamEngine } from "./stream-engine.js";
 
+/** What a stream needs from the backend that opened it. */
+export interface StreamHost<S> {
+  /** Opens a new stream on the same table, headers and options (recreation). */
+  readonly reopen: (context: OpenStreamContext) => Promise<BackendStream>;
+  /** Called once when the stream is over (closed or failed), so the backend forgets it. */
+  readonly onFinished: (stream: S) => void;
+}
+
 /**
- * The part of a `BackendStream` that is the engine's alone (records, offsets, waits, unacked records,
- * stats, state), shared by every backend; a backend's stream extends it and adds its connection:
- * `streamId`, `close` and `recreate`.
+ * The part of a `BackendStream` that does not depend on the connection, shared by every backend: records,
+ * offsets, waits, unacked records, stats and state come from the engine; close (A.8), recreation (A.9)
+ * and terminal failure follow one lifecycle. A backend's stream extends it and adds its connection:
+ * `streamId`, how a connection is released, and what it does on failure.
  *
  * @example
  * ```ts
- * class MyStream extends EngineBackedStream {
+ * class MyStream extends EngineBackedStream<MyStream> {
  *   get streamId() { return this.#id; }
- *   async close() { await this.engine.flush(); … }
- *   recreate(context) { … }
+ *   protected releaseConnection(flushed: boolean) { … }
  * }
  * ```
  */
-export abstract class EngineBackedStream implements BackendStream {
+export abstract class EngineBackedStream<S extends EngineBackedStream<S>> implements BackendStream {
   readonly tableName: string;
   readonly recordType: SupportedRecordType;
   protected readonly engine: StreamEngine;
+  /** Aborted when the stream is over: stops reconnections and header requests in progress. */
+  protected readonly lifetime = new AbortController();
+  readonly #host: StreamHost<S>;
+  readonly #events: StreamEvents | undefined;
+  #closing: Promise<void> | undefined;
 
-  protected constructor(tableName: string, engine: StreamEngine) {
+  protected constructor(tableName: string, engine: StreamEngine, host: StreamHost<S>, events?: StreamEvents) {
     this.tableName = tableName;
     this.recordType = engine.options.recordType;
     this.engine = engine;
+    this.#host = host;
+    this.#events = events;
   }
 
   get state(): StreamState {
@@ -68,7 +85,65 @@ export abstract class EngineBackedStream implements BackendStream {
     return this.engine.stats();
   }
 
-  abstract close(options?: CallOptions): Promise<void>;
+  /** Flushes, then ends the stream (A.8). Idempotent; a failed stream rejects with its failure. */
+  close(options?: CallOptions): Promise<void> {
+    const failure = this.engine.failure;
+    if (failure !== undefined) return Promise.reject(failure);
+    this.#closing ??= this.#close(options);
+    return this.#closing;
+  }
 
-  abstract recreate(context?: OpenStreamContext): Promise<BackendStream>;
+  /** A new stream whose first records are this one's unacknowledged ones, with the same events (A.9). */
+  recreate(context?: OpenStreamContext): Promise<BackendStream> {
+    const state = this.engine.state;
+    if (state !== "failed" && state !== "closed") {
+      return Promise.reject(
+        new ZerobusError(
+          "invalid_state",
+          `only a failed or closed stream can be recreated; this one is ${state}`,
+        ),
+      );
+    }
+    return this.#host.reopen({
+      ...(this.#events === undefined ? {} : { events: this.#events }),
+      ...context,
+      seed: this.engine.getUnackedBatches(),
+    });
+  }
+
+  /**
+   * Releases the connection at the end of a close: gracefully when everything was acknowledged
+   * (`flushed`), at once otherwise (the unacked records stay in the engine).
+   */
+  protected abstract releaseConnection(flushed: boolean): Promise<void> | void;
+
+  /** Fails the stream for good: every waiting call rejects with `error`, unacked records stay retrievable. */
+  protected fail(error: ZerobusError): void {
+    if (this.engine.state === "closed" || this.engine.failure !== undefined) return;
+    this.onFailure(error);
+    this.lifetime.abort(error);
+    this.engine.fail(error);
+    this.#host.onFinished(this as unknown as S);
+  }
+
+  /** What the connection does when the stream fails (before waiting calls are rejected). */
+  protected onFailure(_error: ZerobusError): void {}
+
+  async #close(options: CallOptions | undefined): Promise<void> {
+    if (this.engine.state === "closed") return;
+    this.engine.setState("closing");
+    let flushError: unknown;
+    try {
+      await this.engine.flush(options);
+    } catch (error) {
+      flushError = error;
+    }
+    const failure = this.engine.failure;
+    if (failure !== undefined) throw failure;
+    await this.releaseConnection(flushError === undefined);
+    this.lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
+    this.engine.setState("closed");
+    this.#host.onFinished(this as unknown as S);
+    if (flushError !== undefined) throw flushError;
+  }
 }

@@ -20,6 +20,7 @@ export {
 export { cancelledError, listenForAbort } from "./cancellation.js";
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
+export type { StreamHost } from "./engine-backed-stream.js";
 export { EngineBackedStream } from "./engine-backed-stream.js";
 export type { WireRequest } from "./landing-queue.js";
 export type { AbortableStream } from "./open-streams.js";
