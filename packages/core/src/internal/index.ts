@@ -34,4 +34,5 @@ export {
   MAX_OFFSET_VARINT_BYTES,
   singleRequestSize,
   varintLength,
+  writeVarint,
 } from "./wire-size.js";
