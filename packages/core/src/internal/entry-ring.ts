@@ -58,8 +58,9 @@ export class EntryRing {
   releasedBytes = 0;
   /** The repeated field's size found by the last {@link coalesce}. */
   coalescedFieldBytes = 0;
-  /** The records of the entries the last {@link coalesce} took. */
+  /** The records of the entries the last {@link coalesce} took, and their payload bytes. */
   coalescedRecords = 0;
+  coalescedPayloadBytes = 0;
   /**
    * When every entry the last {@link coalesce} took is a staged single record: the slab ranges that hold
    * their fields, in order (together, the whole repeated field); else `undefined`. Records accepted back
@@ -164,6 +165,7 @@ export class EntryRing {
   coalesce(start: number, end: number, maxFieldBytes: number): number {
     let fieldBytes = 0;
     let records = 0;
+    let payloadBytes = 0;
     let stop = start;
     let fields: Buffer[] | undefined = [];
     let slab: Buffer | undefined;
@@ -197,11 +199,13 @@ export class EntryRing {
         }
       }
       fieldBytes = grown;
+      payloadBytes += block.bytes[slot] as number;
       records += isBatch(payload) ? payload.length : 1;
       stop++;
     }
     this.coalescedFieldBytes = fieldBytes;
     this.coalescedRecords = records;
+    this.coalescedPayloadBytes = payloadBytes;
     if (fields !== undefined && slab !== undefined) fields.push(slab.subarray(rangeStart, rangeEnd));
     this.coalescedFields = fields;
     return stop;

@@ -51,13 +51,18 @@ export class FieldStaging {
     const slab = this.#slab;
     const start = this.#used;
     // Written where an ASCII record's bytes go (UTF-8 is never shorter); moved when the varint is longer.
-    const guess = varintLength(chars);
+    const guess = chars < 0x80 ? 1 : varintLength(chars);
     const at = start + 1 + guess;
     const bytes = (slab as unknown as Utf8Writer).utf8Write(record, at, slab.length - at);
-    const varint = varintLength(bytes);
-    if (varint !== guess) slab.copyWithin(start + 1 + varint, at, at + bytes);
     slab[start] = TAG_REPEATED_RECORD;
-    writeVarint(slab, start + 1, bytes);
+    let varint = 1;
+    if (bytes < 0x80) {
+      slab[start + 1] = bytes;
+    } else {
+      varint = varintLength(bytes);
+      if (varint !== guess) slab.copyWithin(start + 1 + varint, at, at + bytes);
+      writeVarint(slab, start + 1, bytes);
+    }
     this.slab = slab;
     this.start = start;
     this.#next = start + 1 + varint + bytes;

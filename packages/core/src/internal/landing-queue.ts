@@ -127,8 +127,7 @@ export class LandingQueue {
         recordBytes = [this.#ring.bytesAt(start)];
       }
     }
-    let payloadBytes = 0;
-    for (const length of recordBytes) payloadBytes += length;
+    const payloadBytes = this.#ring.coalescedPayloadBytes;
     this.#unsentBytes -= payloadBytes;
     this.#sentEnd = stop;
     this.#wireEnds.push(stop);

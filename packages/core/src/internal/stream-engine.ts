@@ -134,21 +134,27 @@ export class StreamEngine {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
     if (!this.#accepting) return Promise.reject(this.#closedError());
-    let bytes: number;
-    let staged = false;
-    try {
-      const staging = this.#staging;
-      if (staging !== undefined && typeof record === "string") {
-        bytes = staging.stage(record);
-        staged = staging.slab !== undefined;
-      } else {
-        bytes = measureRecord(record, this.options.recordType, this.options.validateRecords);
+    const staging = this.#staging;
+    if (staging !== undefined && typeof record === "string") {
+      // The common case first, straight through: staging cannot throw.
+      const bytes = staging.stage(record);
+      if (bytes > this.#largestSingle) {
+        try {
+          checkRecordFits(bytes, this.options);
+        } catch (error) {
+          return Promise.reject(error);
+        }
       }
+      return this.#accept(record, 1, bytes, undefined, signal, staging.slab !== undefined);
+    }
+    let bytes: number;
+    try {
+      bytes = measureRecord(record, this.options.recordType, this.options.validateRecords);
       if (bytes > this.#largestSingle) checkRecordFits(bytes, this.options);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#accept(record, 1, bytes, undefined, signal, staged);
+    return this.#accept(record, 1, bytes, undefined, signal);
   }
 
   /** Accepts a non-empty batch under one logical offset (copied: later changes to the array do not count). */

@@ -115,6 +115,21 @@ describe("StreamEngine refusals and cancellation", () => {
     expect(stream.state).toBe("open");
   });
 
+  it("refuses oversize and mistyped records without validation too; what follows is sent intact", async () => {
+    const stream = engine({ maxMessageBytes: 100, validateRecords: false });
+    await expect(stream.ingestRecord(`{"a":"${"é".repeat(60)}"}`)).rejects.toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringContaining("over maxMessageBytes 100"),
+    });
+    await expect(stream.ingestRecord(new Uint8Array(1))).rejects.toMatchObject({ code: "invalid_argument" });
+    expect(await stream.ingestRecord('{"b":1}')).toBe(0n);
+    expect(await stream.ingestRecord('{"c":2}')).toBe(1n);
+    const request = stream.nextRequest();
+    expect(request?.records).toEqual(['{"b":1}', '{"c":2}']);
+    expect(Buffer.concat(request?.fields ?? []).toString("latin1")).toBe('\n\x07{"b":1}\n\x07{"c":2}');
+    expect(stream.stats()).toMatchObject({ recordsAccepted: 2, bytesAccepted: 14 });
+  });
+
   it("refuses ingest after close and after failure with a non-retryable stream_closed", async () => {
     const closed = engine();
     closed.setState("closed");
