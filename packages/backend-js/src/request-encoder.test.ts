@@ -91,26 +91,6 @@ describe("encodeIngestRequest", () => {
   });
 });
 
-describe("encodeIngestRequest of records staged at accept", () => {
-  it("copies the staged field pieces and is byte-identical to protobuf-es", () => {
-    const records = ["{}", '{"name":"Zoë ☃ 𝄞"}', `{"pad":"${"x".repeat(300)}"}`];
-    const field = (record: string) => {
-      const bytes = Buffer.from(record);
-      const length = bytes.length < 128 ? [bytes.length] : [(bytes.length % 128) | 128, bytes.length >> 7];
-      return Buffer.concat([Buffer.from([0x0a, ...length]), bytes]);
-    };
-    const staged: WireRequest = {
-      ...request(42, true, records),
-      // Two pieces, as when the records were staged across two slabs.
-      fields: [
-        Buffer.concat([field(records[0] as string), field(records[1] as string)]),
-        field(records[2] as string),
-      ],
-    };
-    expect(hex(encodeIngestRequest(staged, RecordType.Json))).toBe(hex(reference(42, true, records)));
-  });
-});
-
 describe("encodeCreateRequest", () => {
   it("matches the byte vectors of PROTOCOL.md B §1.2", () => {
     expect(hex(encodeCreateRequest({ tableName: "main.default.t" }, RecordType.Json))).toBe(

@@ -1,7 +1,7 @@
 import type { SupportedRecordType, WireRecord } from "@zerobus/core";
 import { RecordType } from "@zerobus/core";
 import type { WireRequest } from "@zerobus/core/internal";
-import { varintLength, writeVarint } from "@zerobus/core/internal";
+import { varintLength } from "@zerobus/core/internal";
 import { requestBuffer } from "./request-buffer.js";
 
 // Tags of PROTOCOL.md B §1.2 (field number << 3 | wire type 2 or 0).
@@ -28,19 +28,6 @@ export function encodeIngestRequest(request: WireRequest, recordType: SupportedR
     const length = lengths[0] as number;
     const { buffer, position } = envelope(TAG_INGEST_RECORD, offset, payloadTag, length);
     writeRecord(buffer, position, records[0] as WireRecord, length);
-    return buffer;
-  }
-  const fields = request.fields;
-  if (fields !== undefined) {
-    // Records staged at accept: the repeated field is already encoded, a copy per piece.
-    let length = 0;
-    for (const piece of fields) length += piece.length;
-    const { buffer } = envelope(TAG_INGEST_BATCH, offset, payloadTag, length);
-    let position = buffer.length - length;
-    for (const piece of fields) {
-      buffer.set(piece, position);
-      position += piece.length;
-    }
     return buffer;
   }
   let body = 0;
@@ -121,4 +108,16 @@ function writeRepeatedRecords(
 function writeTagLength(buffer: Buffer, position: number, tag: number, length: number): number {
   buffer[position] = tag;
   return writeVarint(buffer, position + 1, length);
+}
+
+/** Writes a non-negative integer below 2^53 as a varint; returns the position after it. */
+function writeVarint(buffer: Buffer, position: number, value: number): number {
+  let rest = value;
+  // Division instead of `>>>`: values can pass 32 bits (wire offsets of very long connections).
+  while (rest >= 0x80) {
+    buffer[position++] = (rest % 0x80) | 0x80;
+    rest = Math.floor(rest / 0x80);
+  }
+  buffer[position] = rest;
+  return position + 1;
 }

@@ -24,10 +24,6 @@ interface Block {
   readonly bytes: number[];
   /** Each batch record's byte length (measured once, at accept); `undefined` for single records. */
   readonly lengths: (readonly number[] | undefined)[];
-  /** The slab holding a single record's encoded field (see `FieldStaging`); `undefined` when unstaged. */
-  readonly slabs: (Buffer | undefined)[];
-  /** Where that field starts in its slab. */
-  readonly slabStarts: number[];
 }
 
 function newBlock(): Block {
@@ -35,8 +31,6 @@ function newBlock(): Block {
     payloads: new Array<EntryPayload | undefined>(BLOCK_SIZE).fill(undefined),
     bytes: new Array<number>(BLOCK_SIZE).fill(0),
     lengths: new Array<readonly number[] | undefined>(BLOCK_SIZE).fill(undefined),
-    slabs: new Array<Buffer | undefined>(BLOCK_SIZE).fill(undefined),
-    slabStarts: new Array<number>(BLOCK_SIZE).fill(0),
   };
 }
 
@@ -61,12 +55,6 @@ export class EntryRing {
   /** The records of the entries the last {@link coalesce} took, and their payload bytes. */
   coalescedRecords = 0;
   coalescedPayloadBytes = 0;
-  /**
-   * When every entry the last {@link coalesce} took is a staged single record: the slab ranges that hold
-   * their fields, in order (together, the whole repeated field); else `undefined`. Records accepted back
-   * to back lie next to each other, so there are few ranges (a new one at each slab).
-   */
-  coalescedFields: Buffer[] | undefined;
 
   /** The offset of the oldest stored entry. */
   get start(): number {
@@ -78,17 +66,8 @@ export class EntryRing {
     return this.#end;
   }
 
-  /**
-   * Appends an entry (with its records' byte lengths when it is a batch, or where its encoded field was
-   * staged when it is a staged single record) and returns its offset.
-   */
-  push(
-    payload: EntryPayload,
-    bytes: number,
-    lengths?: readonly number[],
-    slab?: Buffer,
-    slabStart?: number,
-  ): number {
+  /** Appends an entry (with its records' byte lengths when it is a batch) and returns its offset. */
+  push(payload: EntryPayload, bytes: number, lengths?: readonly number[]): number {
     const offset = this.#end;
     const index = (offset - this.#base) >>> BLOCK_BITS;
     let block = this.#blocks[index];
@@ -101,8 +80,6 @@ export class EntryRing {
     block.payloads[slot] = payload;
     block.bytes[slot] = bytes;
     block.lengths[slot] = lengths;
-    block.slabs[slot] = slab;
-    block.slabStarts[slot] = slabStart ?? 0;
     this.#end = offset + 1;
     return offset;
   }
@@ -133,7 +110,7 @@ export class EntryRing {
     for (let offset = this.#start; offset < end; ) {
       const block = this.#blockOf(offset);
       const stop = Math.min(end, (offset | BLOCK_MASK) + 1);
-      const { payloads, bytes, lengths, slabs } = block;
+      const { payloads, bytes, lengths } = block;
       for (; offset < stop; offset++) {
         const slot = offset & BLOCK_MASK;
         const payload = payloads[slot] as EntryPayload;
@@ -141,7 +118,6 @@ export class EntryRing {
         released += bytes[slot] as number;
         payloads[slot] = undefined;
         lengths[slot] = undefined;
-        slabs[slot] = undefined;
       }
     }
     this.#start = end;
@@ -167,10 +143,6 @@ export class EntryRing {
     let records = 0;
     let payloadBytes = 0;
     let stop = start;
-    let fields: Buffer[] | undefined = [];
-    let slab: Buffer | undefined;
-    let rangeStart = 0;
-    let rangeEnd = 0;
     while (stop < end) {
       const block = this.#blockOf(stop);
       const slot = stop & BLOCK_MASK;
@@ -183,21 +155,6 @@ export class EntryRing {
         grown += 1 + (length < 0x80 ? 1 : varintLength(length)) + length;
       }
       if (grown > maxFieldBytes && stop > start) break;
-      if (fields !== undefined) {
-        const entrySlab = block.slabs[slot];
-        const entryStart = block.slabStarts[slot] as number;
-        if (entrySlab === undefined) {
-          fields = undefined;
-        } else if (entrySlab !== slab || entryStart !== rangeEnd) {
-          // Not next to the previous field: a new range starts.
-          if (slab !== undefined) fields.push(slab.subarray(rangeStart, rangeEnd));
-          slab = entrySlab;
-          rangeStart = entryStart;
-          rangeEnd = entryStart + grown - fieldBytes;
-        } else {
-          rangeEnd += grown - fieldBytes;
-        }
-      }
       fieldBytes = grown;
       payloadBytes += block.bytes[slot] as number;
       records += isBatch(payload) ? payload.length : 1;
@@ -206,8 +163,6 @@ export class EntryRing {
     this.coalescedFieldBytes = fieldBytes;
     this.coalescedRecords = records;
     this.coalescedPayloadBytes = payloadBytes;
-    if (fields !== undefined && slab !== undefined) fields.push(slab.subarray(rangeStart, rangeEnd));
-    this.coalescedFields = fields;
     return stop;
   }
 

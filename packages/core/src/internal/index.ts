@@ -34,5 +34,4 @@ export {
   MAX_OFFSET_VARINT_BYTES,
   singleRequestSize,
   varintLength,
-  writeVarint,
 } from "./wire-size.js";

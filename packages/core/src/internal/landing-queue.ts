@@ -20,13 +20,6 @@ export interface WireRequest {
   /** The logical offsets carried, `firstOffset..lastOffset` inclusive (one per ingest call). */
   readonly firstOffset: bigint;
   readonly lastOffset: bigint;
-  /**
-   * For a batch request whose records were all staged at accept (single JSON records, see
-   * `FieldStaging`): the encoded repeated field (`records`, each tag, length and bytes) in a few pieces,
-   * ready to copy one after another. Optional: an encoder may always encode `records` instead. Do not
-   * mutate.
-   */
-  readonly fields?: readonly Uint8Array[] | undefined;
 }
 
 /**
@@ -83,20 +76,13 @@ export class LandingQueue {
   }
 
   /** Appends an accepted entry (with each record's length for a batch); returns its logical offset. */
-  push(
-    payload: EntryPayload,
-    count: number,
-    bytes: number,
-    lengths?: readonly number[],
-    slab?: Buffer,
-    slabStart?: number,
-  ): number {
+  push(payload: EntryPayload, count: number, bytes: number, lengths?: readonly number[]): number {
     this.#recordsInFlight += count;
     this.#bytesInFlight += bytes;
     this.#unsentBytes += bytes;
     this.#recordsAccepted += count;
     this.#bytesAccepted += bytes;
-    return this.#ring.push(payload, bytes, lengths, slab, slabStart);
+    return this.#ring.push(payload, bytes, lengths);
   }
 
   /**
@@ -111,9 +97,7 @@ export class LandingQueue {
     let records: readonly WireRecord[];
     let recordBytes: readonly number[];
     let batch = true;
-    let fields: readonly Uint8Array[] | undefined;
     if (stop > start + 1) {
-      fields = this.#ring.coalescedFields;
       [records, recordBytes] = this.#ring.gather(start, stop, this.#ring.coalescedRecords);
     } else {
       // One entry alone: a batch goes as it is (no copy), a single record as an `IngestRecordRequest`.
@@ -139,7 +123,6 @@ export class LandingQueue {
       payloadBytes,
       firstOffset: BigInt(start),
       lastOffset: BigInt(stop - 1),
-      fields,
     };
   }
 

@@ -47,49 +47,6 @@ describe("StreamEngine offsets and requests", () => {
     expect(requests[0]?.recordBytes).toEqual([7, 7, 7, 8, 8, 8, 8]);
   });
 
-  it("hands over the repeated field of staged single JSON records, ready to copy", async () => {
-    const stream = engine({ validateRecords: false });
-    const records = Array.from({ length: 3000 }, (_, i) => `{"i":${i},"s":"${"é".repeat(i % 70)}"}`);
-    for (const record of records) void stream.ingestRecord(record);
-    const requests = drain(stream);
-    expect(requests).toHaveLength(1);
-    const fields = requests[0]?.fields ?? [];
-    const expected = Buffer.concat(
-      records.map((record) => {
-        const bytes = Buffer.from(record);
-        const length = bytes.length < 128 ? [bytes.length] : [(bytes.length % 128) | 128, bytes.length >> 7];
-        return Buffer.concat([Buffer.from([0x0a, ...length]), bytes]);
-      }),
-    );
-    expect(Buffer.concat(fields).equals(expected)).toBe(true);
-    expect(requests[0]?.payloadBytes).toBe(records.reduce((sum, r) => sum + Buffer.byteLength(r), 0));
-    // The staged bytes stay until acknowledged: a new connection re-sends the same field.
-    void stream.ingestRecord(rec(1));
-    stream.requeueSent();
-    const resent = drain(stream);
-    expect(resent).toHaveLength(1);
-    const tail = Buffer.concat([Buffer.from([0x0a, 7]), Buffer.from(rec(1))]);
-    expect(Buffer.concat(resent[0]?.fields ?? []).equals(Buffer.concat([expected, tail]))).toBe(true);
-  });
-
-  it("hands over no staged field when a batch, a validated or a proto record is among the records", async () => {
-    const mixed = engine({ validateRecords: false });
-    void mixed.ingestRecord(rec(0));
-    void mixed.ingestRecords([rec(1)]);
-    void mixed.ingestRecord(rec(2));
-    const validated = engine({ validateRecords: true });
-    void validated.ingestRecord(rec(0));
-    void validated.ingestRecord(rec(1));
-    const proto = new StreamEngine({ options: resolveStreamOptions({}, { hasDescriptor: true }) });
-    void proto.ingestRecord(new Uint8Array([1]));
-    void proto.ingestRecord(new Uint8Array([2]));
-    for (const stream of [mixed, validated, proto]) {
-      const requests = drain(stream);
-      expect(requests).toHaveLength(1);
-      expect(requests[0]?.fields).toBeUndefined();
-    }
-  });
-
   it("sends a lone single record as a single request and a lone batch as it is", async () => {
     const stream = engine();
     void stream.ingestRecord(rec(0));

@@ -1,12 +1,10 @@
 import type { CallOptions, StreamEvents, StreamState, StreamStats, WireRecord } from "../backend.js";
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
-import { RecordType } from "../record-type.js";
 import type { ResolvedStreamOptions } from "../stream-options.js";
 import { ZerobusError } from "../zerobus-error.js";
 import { cancelledError } from "./cancellation.js";
 import type { EntryPayload } from "./entry-ring.js";
-import { FieldStaging } from "./field-staging.js";
 import type { WireRequest } from "./landing-queue.js";
 import { LandingQueue, maxBatchFieldBytes } from "./landing-queue.js";
 import { OffsetWaiters } from "./offset-waiters.js";
@@ -80,8 +78,6 @@ export class StreamEngine {
   #drainWaiters: (() => void)[] = [];
   readonly #largestSingle: number;
   readonly #maxFieldBytes: number;
-  /** Single JSON records not validated are measured by encoding them (see {@link FieldStaging}). */
-  readonly #staging: FieldStaging | undefined;
   readonly #runWake = (): void => {
     this.#wakeScheduled = false;
     // `closing` still sends: close() flushes what was accepted before it.
@@ -101,8 +97,6 @@ export class StreamEngine {
     this.#logger = init.logger ?? silentLogger;
     this.#largestSingle = largestSingleRecord(this.options);
     this.#maxFieldBytes = maxBatchFieldBytes(this.options.maxMessageBytes);
-    const stage = this.options.recordType === RecordType.Json && !this.options.validateRecords;
-    this.#staging = stage ? new FieldStaging() : undefined;
     for (const batch of init.seed ?? []) {
       if (batch.length === 0) continue;
       // A one-record seed entry may have been a single ingest call: let it coalesce again.
@@ -134,19 +128,6 @@ export class StreamEngine {
     const signal = options?.signal;
     if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
     if (!this.#accepting) return Promise.reject(this.#closedError());
-    const staging = this.#staging;
-    if (staging !== undefined && typeof record === "string") {
-      // The common case first, straight through: staging cannot throw.
-      const bytes = staging.stage(record);
-      if (bytes > this.#largestSingle) {
-        try {
-          checkRecordFits(bytes, this.options);
-        } catch (error) {
-          return Promise.reject(error);
-        }
-      }
-      return this.#accept(record, 1, bytes, undefined, signal, staging.slab !== undefined);
-    }
     let bytes: number;
     try {
       bytes = measureRecord(record, this.options.recordType, this.options.validateRecords);
@@ -315,13 +296,11 @@ export class StreamEngine {
     bytes: number,
     lengths: readonly number[] | undefined,
     signal: AbortSignal | undefined,
-    staged = false,
   ): Promise<bigint> {
     if (!this.#roomWaiters.isEmpty || !this.#hasRoom(count, bytes)) {
-      // Admitted later, unstaged: the staged field is overwritten by the next record.
       return this.#roomWaiters.wait(payload, count, bytes, lengths, signal, this.#admitWaiters);
     }
-    const offset = BigInt(this.#admit(payload, count, bytes, lengths, staged));
+    const offset = BigInt(this.#admit(payload, count, bytes, lengths));
     if (this.#sendBlocked && this.#queue.unsentBytes > MAX_UNSENT_WHILE_BLOCKED) {
       this.#bytesSinceYield = 0;
       return new Promise((resolve) => this.#drainWaiters.push(() => resolve(offset)));
@@ -349,16 +328,8 @@ export class StreamEngine {
     count: number,
     bytes: number,
     lengths: readonly number[] | undefined,
-    staged = false,
   ): number {
-    let offset: number;
-    const staging = this.#staging;
-    if (staged && staging !== undefined) {
-      offset = this.#queue.push(payload, count, bytes, lengths, staging.slab, staging.start);
-      staging.commit();
-    } else {
-      offset = this.#queue.push(payload, count, bytes, lengths);
-    }
+    const offset = this.#queue.push(payload, count, bytes, lengths);
     if (!this.#wakeScheduled && this.#wake !== undefined) this.#scheduleWake();
     return offset;
   }

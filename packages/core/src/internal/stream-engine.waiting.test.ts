@@ -125,8 +125,11 @@ describe("StreamEngine refusals and cancellation", () => {
     expect(await stream.ingestRecord('{"b":1}')).toBe(0n);
     expect(await stream.ingestRecord('{"c":2}')).toBe(1n);
     const request = stream.nextRequest();
-    expect(request?.records).toEqual(['{"b":1}', '{"c":2}']);
-    expect(Buffer.concat(request?.fields ?? []).toString("latin1")).toBe('\n\x07{"b":1}\n\x07{"c":2}');
+    expect([request?.records, request?.recordBytes, request?.payloadBytes]).toEqual([
+      ['{"b":1}', '{"c":2}'],
+      [7, 7],
+      14,
+    ]);
     expect(stream.stats()).toMatchObject({ recordsAccepted: 2, bytesAccepted: 14 });
   });
 

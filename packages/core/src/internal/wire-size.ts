@@ -22,19 +22,6 @@ export function varintLength(value: number): number {
   return length;
 }
 
-/** Writes a non-negative integer below 2^53 as a varint at `position`; returns the position after it. */
-export function writeVarint(buffer: Uint8Array, position: number, value: number): number {
-  let rest = value;
-  let at = position;
-  // Division instead of `>>>`: values can pass 32 bits (wire offsets of very long connections).
-  while (rest >= 0x80) {
-    buffer[at++] = (rest % 0x80) | 0x80;
-    rest = Math.floor(rest / 0x80);
-  }
-  buffer[at] = rest;
-  return at + 1;
-}
-
 /** One length-delimited field (tag byte, length varint, content) holding `length` bytes. */
 export function lengthDelimitedSize(length: number): number {
   return 1 + varintLength(length) + length;
