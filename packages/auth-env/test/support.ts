@@ -1,20 +1,9 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { HeadersContext } from "@zerobus/core";
 import { vi } from "vitest";
 
-/** A `HeadersContext` for table `main.default.events` on workspace `1234567890123456`. */
-export function headersContext(overrides: Partial<HeadersContext> = {}): HeadersContext {
-  return {
-    reason: "create",
-    tableName: "main.default.events",
-    endpoint: "https://1234567890123456.zerobus.us-west-2.cloud.databricks.com",
-    workspaceId: "1234567890123456",
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
+export { testHeadersContext as headersContext } from "@zerobus/core/internal";
 
 const variables = [
   "DATABRICKS_HOST",

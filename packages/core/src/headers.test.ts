@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { HeadersContext, HeadersProvider } from "./headers.js";
 import { normalizeHeaders, resolveHeaders, TABLE_NAME_HEADER, toHeadersProvider } from "./headers.js";
+import { testHeadersContext as context } from "./internal/test-headers-context.js";
 import { ZerobusError } from "./zerobus-error.js";
 
 const SECRET = "s3cr3t-t0ken-value";
-
-function context(overrides: Partial<HeadersContext> = {}): HeadersContext {
-  return {
-    reason: "create",
-    tableName: "main.default.events",
-    endpoint: "https://1234.zerobus.example.com",
-    workspaceId: "1234",
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
 
 /** Runs `fn` and returns the `ZerobusError` it throws or rejects with. */
 async function failure(fn: () => unknown): Promise<ZerobusError> {

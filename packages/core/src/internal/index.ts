@@ -28,6 +28,7 @@ export { OpenStreams } from "./open-streams.js";
 export { measureBatch, measureRecord } from "./record-checks.js";
 export type { StreamEngineInit } from "./stream-engine.js";
 export { StreamEngine } from "./stream-engine.js";
+export { testHeadersContext } from "./test-headers-context.js";
 export {
   batchRequestSize,
   lengthDelimitedSize,

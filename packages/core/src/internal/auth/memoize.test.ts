@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { HeadersContext } from "../../headers.js";
 import { isZerobusError } from "../../zerobus-error.js";
+import { testHeadersContext as context } from "../test-headers-context.js";
 import { DEFAULT_REFRESH_BEFORE_MS, memoize } from "./memoize.js";
-
-function context(overrides: Partial<HeadersContext> = {}): HeadersContext {
-  return {
-    reason: "create",
-    tableName: "main.default.events",
-    endpoint: "https://123.zerobus.us-west-2.cloud.databricks.com",
-    workspaceId: "123",
-    signal: new AbortController().signal,
-    ...overrides,
-  };
-}
 
 /** A source counting its calls; each call yields `token-<n>` valid for `lifetimeMs` from the clock. */
 function countingSource(clock: { now: number }, lifetimeMs: number | undefined) {
