@@ -1,15 +1,9 @@
 import { inspect } from "node:util";
-import type { HeadersContext } from "@zerobus/core";
+import { testHeadersContext } from "@zerobus/core/internal";
 import { describe, expect, it } from "vitest";
 import { fromHeaders, fromToken } from "./index.js";
 
-const context: HeadersContext = {
-  reason: "create",
-  tableName: "main.default.events",
-  endpoint: "https://123.zerobus.us-west-2.cloud.databricks.com",
-  workspaceId: "123",
-  signal: new AbortController().signal,
-};
+const context = testHeadersContext();
 
 const token = "dapi0123456789abcdef-secret";
 

@@ -1,18 +1,12 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { HeadersContext } from "../../headers.js";
 import { ZerobusError } from "../../zerobus-error.js";
+import { testHeadersContext } from "../test-headers-context.js";
 import { chain } from "./chain.js";
 import { credentialsNotFound, credentialsSearched, isCredentialsNotFound } from "./credentials-not-found.js";
 import { namedProvider } from "./named-provider.js";
 
-const context: HeadersContext = {
-  reason: "create",
-  tableName: "main.default.events",
-  endpoint: "https://123.zerobus.us-west-2.cloud.databricks.com",
-  workspaceId: "123",
-  signal: new AbortController().signal,
-};
+const context = testHeadersContext();
 
 const missing = (what: string) => () => {
   throw credentialsNotFound(what);
