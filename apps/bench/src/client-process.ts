@@ -1,3 +1,4 @@
+import { runApiFloor } from "./clients/api-floor.js";
 import { runBackendJs } from "./clients/backend-js.js";
 import { runGrpcjsFloor } from "./clients/grpcjs-floor.js";
 import { runH2Limit } from "./clients/h2-limit.js";
@@ -28,6 +29,7 @@ const clients = {
   "h2-limit": runH2Limit,
   "grpcjs-floor": runGrpcjsFloor,
   "backend-js": runBackendJs,
+  "api-floor": runApiFloor,
 } as const;
 const client = clients[process.argv[2] as keyof typeof clients];
 if (client === undefined) throw new Error(`unknown client ${process.argv[2]}`);

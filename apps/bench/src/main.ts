@@ -9,7 +9,7 @@ const { values } = parseArgs({
 });
 const rounds = Number(values.rounds ?? (values.quick ? 3 : 7));
 /** Uncounted rounds first: every client's JIT reaches its steady state only after a few runs. */
-const warmUpRounds = 2;
+const warmUpRounds = 4;
 const sizes = { singles: 200_000, batchRecords: 1_000_000, batchSize: 100 };
 const workloads: [string, WorkloadName, number][] = [
   ["200k singles", "singles", sizes.singles],
@@ -17,7 +17,7 @@ const workloads: [string, WorkloadName, number][] = [
 ];
 
 const server = await ServerProcess.start();
-const clientNames = ["h2-limit", "grpcjs-floor", "backend-js"];
+const clientNames = ["h2-limit", "grpcjs-floor", "backend-js", "api-floor"];
 // One process per client and workload: a run of a million batched records leaves a heap that slows the
 // next single-record run of the same process, whoever the client.
 const runners = new Map<string, ClientRunner>();

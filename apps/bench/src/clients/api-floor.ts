@@ -1,0 +1,144 @@
+import { once } from "node:events";
+import { deferred } from "../deferred.js";
+import { pushVarint } from "../grpc-frames.js";
+import { openRawH2Stream, type RawH2Stream } from "../raw-h2-stream.js";
+import type { Timing } from "../timing.js";
+import { startTiming } from "../timing.js";
+import type { Workload } from "../workload.js";
+
+/** Bytes of records gathered into one request before it is sent (what backend-js does between sends). */
+const REQUEST_BYTES = 1024 * 1024;
+/** Room kept before the records for the gRPC prefix and the envelope (at most 5 + 1 + 3 × 5 bytes). */
+const HEAD_ROOM = 32;
+
+/**
+ * `api-floor`: not a client anyone should ship, but the least a client with this SDK's awaited API
+ * (`await ingest(record)` resolving with a `bigint` offset) can pay per record on this runtime, to show
+ * where the single-record target stands. Each call copies its record straight into the pending request
+ * with one UTF-8 write (which measures it too) and returns an already-resolved promise; every MiB the
+ * request goes out on raw `node:http2` and the next call yields once, so the send overlaps the caller's
+ * loop (as backend-js does). No in-flight limits, no bookkeeping, nothing kept for recovery, no gRPC
+ * library, no validation: everything backend-js does beyond this is the price of those.
+ */
+export async function runApiFloor(port: number, workload: Workload): Promise<Timing> {
+  const done = deferred();
+  let ended = false;
+  let lastSent = -1;
+  const raw = await openRawH2Stream(port, (offset) => {
+    if (ended && offset === lastSent) done.resolve();
+  });
+  const floor = new FloorStream(raw, (wireOffset) => {
+    lastSent = wireOffset;
+  });
+  const stop = startTiming();
+  if (workload.kind === "singles") {
+    for (const record of workload.records) await floor.ingestRecord(record);
+  } else {
+    for (const batch of workload.batches) await floor.ingestRecords(batch);
+  }
+  ended = true;
+  await floor.sendPending();
+  await done.promise;
+  const timing = stop();
+  raw.end();
+  return timing;
+}
+
+/** Node's undocumented `Buffer#utf8Write` (what `Buffer#write` calls after juggling its arguments). */
+interface Utf8Writable {
+  utf8Write(text: string, offset: number): number;
+}
+
+/**
+ * The api-floor's stream: the pending request's records written as a repeated field from `HEAD_ROOM` on,
+ * sent as one `IngestRecordBatchRequest` every MiB. `onSent` gets each request's wire offset.
+ */
+export class FloorStream {
+  readonly #raw: RawH2Stream;
+  readonly #onSent: (wireOffset: number) => void;
+  #buffer = Buffer.allocUnsafe(HEAD_ROOM + REQUEST_BYTES);
+  #position = HEAD_ROOM;
+  #nextOffset = 0;
+  #wireOffset = 0;
+  /** Set by a send: the next accepted call waits for it (a turn of the event loop, or 'drain'). */
+  #pause: Promise<void> | undefined;
+
+  constructor(raw: RawH2Stream, onSent: (wireOffset: number) => void) {
+    this.#raw = raw;
+    this.#onSent = onSent;
+  }
+
+  ingestRecord(record: string): Promise<bigint> {
+    this.#write(record);
+    return this.#accepted();
+  }
+
+  ingestRecords(records: readonly string[]): Promise<bigint> {
+    for (const record of records) this.#write(record);
+    return this.#accepted();
+  }
+
+  /** Sends what is pending (the end of the run). */
+  async sendPending(): Promise<void> {
+    this.#send();
+    await this.#pause;
+  }
+
+  #accepted(): Promise<bigint> {
+    const offset = BigInt(this.#nextOffset++);
+    const pause = this.#pause;
+    if (pause === undefined) return Promise.resolve(offset);
+    this.#pause = undefined;
+    return pause.then(() => offset);
+  }
+
+  /** One tag, one length, one UTF-8 write; a length past one varint byte moves the bytes once. */
+  #write(record: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: room for the worst case, tag and length included.
+    const room = 6 + record.length * 3;
+    if (this.#position + room > this.#buffer.length) {
+      this.#send();
+      if (HEAD_ROOM + room > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(HEAD_ROOM + room);
+    }
+    const start = this.#position;
+    const written = (this.#buffer as unknown as Utf8Writable).utf8Write(record, start + 2);
+    this.#buffer[start] = 0x0a;
+    if (written < 0x80) {
+      this.#buffer[start + 1] = written;
+      this.#position = start + 2 + written;
+      return;
+    }
+    const length: number[] = [];
+    pushVarint(length, written);
+    this.#buffer.copyWithin(start + 1 + length.length, start + 2, start + 2 + written);
+    this.#buffer.set(length, start + 1);
+    this.#position = start + 1 + length.length + written;
+  }
+
+  /** Frames the pending records as one `IngestRecordBatchRequest` and writes it. */
+  #send(): void {
+    const body = this.#position - HEAD_ROOM;
+    if (body === 0) return;
+    const inner = [0x08];
+    pushVarint(inner, this.#wireOffset);
+    inner.push(0x1a);
+    pushVarint(inner, body);
+    const head = [0x1a];
+    pushVarint(head, inner.length + body);
+    const message = head.length + inner.length + body;
+    const start = HEAD_ROOM - inner.length - head.length - 5;
+    const buffer = this.#buffer;
+    buffer[start] = 0;
+    buffer.writeUInt32BE(message, start + 1);
+    buffer.set(head, start + 5);
+    buffer.set(inner, start + 5 + head.length);
+    const written = this.#raw.write(buffer.subarray(start, this.#position));
+    this.#onSent(this.#wireOffset++);
+    // A new buffer: http2 still holds the old one until the socket took it.
+    this.#buffer = Buffer.allocUnsafe(HEAD_ROOM + REQUEST_BYTES);
+    this.#position = HEAD_ROOM;
+    this.#pause = written
+      ? new Promise((resolve) => setImmediate(resolve))
+      : once(this.#raw.request, "drain").then(() => undefined);
+  }
+}
