@@ -100,9 +100,7 @@ function writeRepeatedRecords(
   for (let i = 0; i < records.length; i++) {
     const length = lengths[i] as number;
     buffer[position++] = TAG_REPEATED_RECORD;
-    // Records under 128 bytes (the common case) have a one-byte length.
-    if (length < 0x80) buffer[position++] = length;
-    else position = writeVarint(buffer, position, length);
+    position = writeVarint(buffer, position, length);
     position = writeRecord(buffer, position, records[i] as WireRecord, length);
   }
 }
