@@ -1,4 +1,4 @@
-import { connect } from "node:http2";
+import { type ClientHttp2Stream, connect } from "node:http2";
 import { encodeCreateRequest } from "@zerobus/backend-js";
 import { RecordType } from "@zerobus/core";
 import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
@@ -7,9 +7,8 @@ import { ackOffsetOf, FrameReader, frame } from "./grpc-frames.js";
 
 /** An `EphemeralStream` call on raw `node:http2`, created and ready for ingest requests. */
 export interface RawH2Stream {
-  /** Writes gRPC-framed bytes; `false` asks the caller to wait for `'drain'`. */
-  write(framed: Buffer): boolean;
-  readonly request: import("node:http2").ClientHttp2Stream;
+  /** The HTTP/2 request: write gRPC-framed bytes to it (and wait for `'drain'` when it says `false`). */
+  readonly request: ClientHttp2Stream;
   /** Ends the call and the connection. */
   end(): void;
 }
@@ -37,7 +36,6 @@ export async function openRawH2Stream(port: number, onAck: (offset: number) => v
   request.write(frame(encodeCreateRequest({ tableName: "bench.default.t" }, RecordType.Json)));
   await created.promise;
   return {
-    write: (framed) => request.write(framed),
     request,
     end: () => {
       request.end();

@@ -68,10 +68,13 @@ export function formatTable(results: readonly Result[]): string {
   }
   const singles = rows[0]?.workload ?? "";
   const batches = rows.at(-1)?.workload ?? "";
-  const singlesRatio = (rate(singles, "backend-js") ?? 0) / (rate(singles, "h2-limit") ?? 1);
-  const batchesRatio = (rate(batches, "backend-js") ?? 0) / (rate(batches, "grpcjs-floor") ?? 1);
-  const floorRatio = (rate(singles, "api-floor") ?? 0) / (rate(singles, "h2-limit") ?? 1);
-  const toFloor = (rate(singles, "backend-js") ?? 0) / (rate(singles, "api-floor") ?? 1);
+  /** `client`'s median rate over `base`'s on `workload`. */
+  const versus = (workload: string, client: string, base: string) =>
+    (rate(workload, client) ?? 0) / (rate(workload, base) ?? 1);
+  const singlesRatio = versus(singles, "backend-js", "h2-limit");
+  const batchesRatio = versus(batches, "backend-js", "grpcjs-floor");
+  const floorRatio = versus(singles, "api-floor", "h2-limit");
+  const toFloor = versus(singles, "backend-js", "api-floor");
   lines.push("");
   lines.push(
     `backend-js / h2-limit on ${singles}: ${singlesRatio.toFixed(2)}× (target ≥ 1.0) ${singlesRatio >= 1 ? "ok" : "MISSED"}`,

@@ -9,11 +9,10 @@ import { FloorStream } from "./api-floor.js";
 /** A stand-in for the raw HTTP/2 call that keeps every framed write. */
 function capture(): { stream: RawH2Stream; requests: () => ReturnType<typeof decode>[] } {
   const chunks: Buffer[] = [];
-  const stream = {
+  const request = Object.assign(new EventEmitter(), {
     write: (framed: Buffer) => chunks.push(Buffer.from(framed)) > 0,
-    request: new EventEmitter() as RawH2Stream["request"],
-    end: () => {},
-  };
+  });
+  const stream = { request: request as unknown as RawH2Stream["request"], end: () => {} };
   const requests = () => {
     const seen: ReturnType<typeof decode>[] = [];
     new FrameReader().push(Buffer.concat(chunks), (buffer, start, end) =>

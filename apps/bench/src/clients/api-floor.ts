@@ -132,7 +132,7 @@ export class FloorStream {
     buffer.writeUInt32BE(message, start + 1);
     buffer.set(head, start + 5);
     buffer.set(inner, start + 5 + head.length);
-    const written = this.#raw.write(buffer.subarray(start, this.#position));
+    const written = this.#raw.request.write(buffer.subarray(start, this.#position));
     this.#onSent(this.#wireOffset++);
     // A new buffer: http2 still holds the old one until the socket took it.
     this.#buffer = Buffer.allocUnsafe(HEAD_ROOM + REQUEST_BYTES);

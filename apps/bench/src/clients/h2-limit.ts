@@ -28,7 +28,8 @@ export async function runH2Limit(port: number, workload: Workload): Promise<Timi
     const from = index;
     let bytes = 0;
     while (index < messages.length && bytes < WRITE_BYTES) bytes += (messages[index++] as Buffer).length;
-    if (!stream.write(Buffer.concat(messages.slice(from, index), bytes))) await once(stream.request, "drain");
+    const gathered = Buffer.concat(messages.slice(from, index), bytes);
+    if (!stream.request.write(gathered)) await once(stream.request, "drain");
   }
   await done.promise;
   const timing = stop();
