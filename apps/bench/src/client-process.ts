@@ -2,6 +2,7 @@ import { runApiFloor } from "./clients/api-floor.js";
 import { runBackendJs } from "./clients/backend-js.js";
 import { runGrpcjsFloor } from "./clients/grpcjs-floor.js";
 import { runH2Limit } from "./clients/h2-limit.js";
+import { runWorkerFloor } from "./clients/worker-floor.js";
 import { batchesOf, makeRecords } from "./records.js";
 import type { Workload } from "./workload.js";
 
@@ -30,6 +31,7 @@ const clients = {
   "grpcjs-floor": runGrpcjsFloor,
   "backend-js": runBackendJs,
   "api-floor": runApiFloor,
+  "worker-floor": runWorkerFloor,
 } as const;
 const client = clients[process.argv[2] as keyof typeof clients];
 if (client === undefined) throw new Error(`unknown client ${process.argv[2]}`);

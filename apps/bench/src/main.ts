@@ -17,7 +17,7 @@ const workloads: [string, WorkloadName, number][] = [
 ];
 
 const server = await ServerProcess.start();
-const clientNames = ["h2-limit", "grpcjs-floor", "backend-js", "api-floor"];
+const clientNames = ["h2-limit", "grpcjs-floor", "backend-js", "api-floor", "worker-floor"];
 // One process per client and workload: a run of a million batched records leaves a heap that slows the
 // next single-record run of the same process, whoever the client.
 const runners = new Map<string, ClientRunner>();

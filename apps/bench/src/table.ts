@@ -51,7 +51,8 @@ const ratio = (value: number, base: number | undefined) => (base ? `${(value / b
 /**
  * The medians as a Markdown table (rec/s, requests on the wire, CPU of client and server), then the two
  * target ratios: backend-js vs h2-limit on single records (≥ 1.0) and vs grpcjs-floor on batches (≥ 0.9),
- * and where `api-floor` (the cheapest possible client of the awaited API) puts the first of them.
+ * and where `api-floor` and `worker-floor` (the cheapest possible clients of the awaited API, on one thread
+ * and on two) put the first of them.
  */
 export function formatTable(results: readonly Result[]): string {
   const rows = summarise(results);
@@ -75,6 +76,7 @@ export function formatTable(results: readonly Result[]): string {
   const batchesRatio = versus(batches, "backend-js", "grpcjs-floor");
   const floorRatio = versus(singles, "api-floor", "h2-limit");
   const toFloor = versus(singles, "backend-js", "api-floor");
+  const workerRatio = versus(singles, "worker-floor", "h2-limit");
   lines.push("");
   lines.push(
     `backend-js / h2-limit on ${singles}: ${singlesRatio.toFixed(2)}× (target ≥ 1.0) ${singlesRatio >= 1 ? "ok" : "MISSED"}`,
@@ -84,6 +86,9 @@ export function formatTable(results: readonly Result[]): string {
   );
   lines.push(
     `api-floor / h2-limit on ${singles}: ${floorRatio.toFixed(2)}× (the most an awaited-ingest client reaches here); backend-js / api-floor: ${toFloor.toFixed(2)}×`,
+  );
+  lines.push(
+    `worker-floor / h2-limit on ${singles}: ${workerRatio.toFixed(2)}× (the same floor with sending on a worker thread)`,
   );
   return lines.join("\n");
 }

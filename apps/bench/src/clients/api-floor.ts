@@ -1,15 +1,13 @@
 import { once } from "node:events";
 import { deferred } from "../deferred.js";
-import { pushVarint } from "../grpc-frames.js";
 import { openRawH2Stream, type RawH2Stream } from "../raw-h2-stream.js";
+import { frameInHeadRoom, HEAD_ROOM, worstCaseBytes, writeRepeatedRecord } from "../repeated-records.js";
 import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
 
 /** Bytes of records gathered into one request before it is sent (what backend-js does between sends). */
 const REQUEST_BYTES = 1024 * 1024;
-/** Room kept before the records for the gRPC prefix and the envelope (at most 5 + 1 + 3 × 5 bytes). */
-const HEAD_ROOM = 32;
 
 /**
  * `api-floor`: not a client anyone should ship, but the least a client with this SDK's awaited API
@@ -42,11 +40,6 @@ export async function runApiFloor(port: number, workload: Workload): Promise<Tim
   const timing = stop();
   raw.end();
   return timing;
-}
-
-/** Node's undocumented `Buffer#utf8Write` (what `Buffer#write` calls after juggling its arguments). */
-interface Utf8Writable {
-  utf8Write(text: string, offset: number): number;
 }
 
 /**
@@ -92,46 +85,21 @@ export class FloorStream {
     return pause.then(() => offset);
   }
 
-  /** One tag, one length, one UTF-8 write; a length past one varint byte moves the bytes once. */
+  /** One `records` entry written in place; a full request is sent first. */
   #write(record: string): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: room for the worst case, tag and length included.
-    const room = 6 + record.length * 3;
+    const room = worstCaseBytes(record);
     if (this.#position + room > this.#buffer.length) {
       this.#send();
       if (HEAD_ROOM + room > this.#buffer.length) this.#buffer = Buffer.allocUnsafe(HEAD_ROOM + room);
     }
-    const start = this.#position;
-    const written = (this.#buffer as unknown as Utf8Writable).utf8Write(record, start + 2);
-    this.#buffer[start] = 0x0a;
-    if (written < 0x80) {
-      this.#buffer[start + 1] = written;
-      this.#position = start + 2 + written;
-      return;
-    }
-    const length: number[] = [];
-    pushVarint(length, written);
-    this.#buffer.copyWithin(start + 1 + length.length, start + 2, start + 2 + written);
-    this.#buffer.set(length, start + 1);
-    this.#position = start + 1 + length.length + written;
+    this.#position = writeRepeatedRecord(this.#buffer, this.#position, record);
   }
 
   /** Frames the pending records as one `IngestRecordBatchRequest` and writes it. */
   #send(): void {
-    const body = this.#position - HEAD_ROOM;
-    if (body === 0) return;
-    const inner = [0x08];
-    pushVarint(inner, this.#wireOffset);
-    inner.push(0x1a);
-    pushVarint(inner, body);
-    const head = [0x1a];
-    pushVarint(head, inner.length + body);
-    const message = head.length + inner.length + body;
-    const start = HEAD_ROOM - inner.length - head.length - 5;
+    if (this.#position === HEAD_ROOM) return;
     const buffer = this.#buffer;
-    buffer[start] = 0;
-    buffer.writeUInt32BE(message, start + 1);
-    buffer.set(head, start + 5);
-    buffer.set(inner, start + 5 + head.length);
+    const start = frameInHeadRoom(buffer, HEAD_ROOM, this.#position, this.#wireOffset);
     const written = this.#raw.request.write(buffer.subarray(start, this.#position));
     this.#onSent(this.#wireOffset++);
     // A new buffer: http2 still holds the old one until the socket took it.
