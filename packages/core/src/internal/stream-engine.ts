@@ -61,6 +61,20 @@ export const MAX_UNSENT_WHILE_BLOCKED = 1024 * 1024;
  * ```
  */
 export class StreamEngine {
+  /**
+   * An engine that lives as long as the process and is never used. V8's optimised code and type feedback
+   * hold the hidden classes ("maps") of the objects they saw only weakly, and a class's maps live only
+   * while an instance does: once no stream is open, a full collection (V8's memory reducer runs one in a
+   * process that goes idle after a burst) frees the engine's maps, and the next stream's hot path runs
+   * deoptimised until it warms up again; measured with the bench's 200k awaited single records, each run
+   * after such a collection took about 150 ms instead of 80. One idle instance keeps the maps, and the code
+   * built for them, alive for the next stream. A static field, so that it lives as long as the class
+   * (bundlers keep it too, where they might drop an unused module constant).
+   */
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: held, never read, on purpose (see above)
+  static readonly #mapAnchor = new StreamEngine({
+    options: resolveStreamOptions({}, { hasDescriptor: false }),
+  });
   readonly options: ResolvedStreamOptions;
   readonly #events: StreamEvents;
   readonly #logger: Logger;
@@ -367,15 +381,3 @@ export class StreamEngine {
     }
   }
 }
-
-/**
- * An engine that lives as long as the process and is never used. V8's optimised code and type feedback
- * hold the hidden classes ("maps") of the objects they saw only weakly, and a class's maps live only while
- * an instance does: once no stream is open, a full collection (V8's memory reducer runs one in a process
- * that goes idle after a burst) frees the engine's maps, and the next stream's hot path runs deoptimised
- * until it warms up again; measured with the bench's 200k awaited single records, each run after such a
- * collection took about 150 ms instead of 80. One idle instance keeps the maps, and the code built for
- * them, alive for the next stream. Exported (not re-exported by the package) so that it lives in a module
- * binding: a module constant that no code reads lives only while the module evaluates.
- */
-export const mapAnchor = new StreamEngine({ options: resolveStreamOptions({}, { hasDescriptor: false }) });
