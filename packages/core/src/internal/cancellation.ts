@@ -20,3 +20,33 @@ export function listenForAbort(signal: AbortSignal | undefined, onAbort: () => v
 }
 
 function noop(): void {}
+
+/**
+ * The rejection for a call whose `signal` cannot go on: not an `AbortSignal` (`invalid_argument`: it
+ * would fail later, inside a timer or a listener), or already aborted (`cancelled`, nothing accepted).
+ * `undefined` when the call may proceed.
+ */
+export function refusedBySignal(
+  signal: AbortSignal | undefined,
+  operation: string,
+): Promise<never> | undefined {
+  if (signal === undefined) return undefined;
+  if (!isAbortSignal(signal)) {
+    return Promise.reject(
+      new ZerobusError("invalid_argument", `the signal given to ${operation} must be an AbortSignal`),
+    );
+  }
+  return signal.aborted ? Promise.reject(cancelledError(signal, operation)) : undefined;
+}
+
+/** Whether `value` behaves as an `AbortSignal` (duck-typed: polyfills and other realms count too). */
+export function isAbortSignal(value: unknown): value is AbortSignal {
+  const signal = value as Partial<AbortSignal> | null;
+  return (
+    typeof signal === "object" &&
+    signal !== null &&
+    typeof signal.aborted === "boolean" &&
+    typeof signal.addEventListener === "function" &&
+    typeof signal.removeEventListener === "function"
+  );
+}

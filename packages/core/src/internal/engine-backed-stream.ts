@@ -9,6 +9,7 @@ import type {
 } from "../backend.js";
 import type { SupportedRecordType } from "../record-type.js";
 import { ZerobusError } from "../zerobus-error.js";
+import { isAbortSignal } from "./cancellation.js";
 import type { StreamEngine } from "./stream-engine.js";
 
 /** What a stream needs from the backend that opened it. */
@@ -89,6 +90,11 @@ export abstract class EngineBackedStream<S extends EngineBackedStream<S>> implem
   close(options?: CallOptions): Promise<void> {
     const failure = this.engine.failure;
     if (failure !== undefined) return Promise.reject(failure);
+    if (options?.signal !== undefined && !isAbortSignal(options.signal)) {
+      return Promise.reject(
+        new ZerobusError("invalid_argument", "the signal given to close must be an AbortSignal"),
+      );
+    }
     this.#closing ??= this.#close(options);
     return this.#closing;
   }

@@ -22,6 +22,21 @@ describe("EntryRing", () => {
     }
   });
 
+  it("keeps working past offset 2^31, where 32-bit bitwise arithmetic would wrap", () => {
+    for (const first of [2 ** 31 - 5000, 2 ** 32 - 3, 2 ** 40 + 7]) {
+      const ring = new EntryRing(first);
+      for (let i = 0; i < 10_000; i++) ring.push(`r${i}`, 1);
+      ring.releaseTo(first + 4_321);
+      expect(ring.releasedRecords).toBe(4_321);
+      ring.releaseTo(first + 9_000);
+      expect(ring.releasedRecords).toBe(4_679);
+      expect(ring.start).toBe(first + 9_000);
+      expect(ring.payloadAt(first + 9_999)).toBe("r9999");
+      expect(ring.coalesce(first + 9_000, ring.end, 1_000_000)).toBe(first + 10_000);
+      expect(ring.gather(first + 9_998, first + 10_000, 2)[0]).toEqual(["r9998", "r9999"]);
+    }
+  });
+
   it("counts a batch's records when releasing and keeps its lengths until then", () => {
     const ring = new EntryRing();
     ring.push("a", 1);

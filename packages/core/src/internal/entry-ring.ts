@@ -43,10 +43,10 @@ function newBlock(): Block {
 export class EntryRing {
   /** `blocks[k]` holds the offsets `base + k * BLOCK_SIZE` onwards; `base` is a multiple of BLOCK_SIZE. */
   #blocks: Block[] = [];
-  #base = 0;
+  #base: number;
   #spares: Block[] = [];
-  #start = 0;
-  #end = 0;
+  #start: number;
+  #end: number;
   /** Records and bytes dropped by the last {@link releaseTo}. */
   releasedRecords = 0;
   releasedBytes = 0;
@@ -55,6 +55,13 @@ export class EntryRing {
   /** The records of the entries the last {@link coalesce} took, and their payload bytes. */
   coalescedRecords = 0;
   coalescedPayloadBytes = 0;
+
+  /** `firstOffset`: the offset the first entry gets (0 for a stream; tests start high to reach big offsets). */
+  constructor(firstOffset = 0) {
+    this.#base = firstOffset - (firstOffset % BLOCK_SIZE);
+    this.#start = firstOffset;
+    this.#end = firstOffset;
+  }
 
   /** The offset of the oldest stored entry. */
   get start(): number {
@@ -109,7 +116,9 @@ export class EntryRing {
     let released = 0;
     for (let offset = this.#start; offset < end; ) {
       const block = this.#blockOf(offset);
-      const stop = Math.min(end, (offset | BLOCK_MASK) + 1);
+      // The end of `offset`'s block. Not `(offset | BLOCK_MASK) + 1`: bitwise operators work on 32 bits,
+      // and offsets pass 2^31 on a stream that lives long enough.
+      const stop = Math.min(end, offset - (offset & BLOCK_MASK) + BLOCK_SIZE);
       const { payloads, bytes, lengths } = block;
       for (; offset < stop; offset++) {
         const slot = offset & BLOCK_MASK;

@@ -179,7 +179,8 @@ export class LandingQueue {
     const records: WireRecord[] = [];
     for (let offset = this.#ring.start; offset < this.#ring.end; offset++) {
       const payload = this.#ring.payloadAt(offset);
-      if (isBatch(payload)) records.push(...payload);
+      // One by one: spreading a batch of 100,000s of records as arguments would overflow the stack.
+      if (isBatch(payload)) for (const record of payload) records.push(record);
       else records.push(payload);
     }
     return records;

@@ -16,7 +16,10 @@ export interface RoomWaiter {
 
 interface QueuedWaiter extends RoomWaiter {
   done: boolean;
+  readonly signal: AbortSignal | undefined;
   stopListening: () => void;
+  /** Leaves the queue rejected with `cancelled`. */
+  cancel: () => void;
 }
 
 /**
@@ -51,6 +54,7 @@ export class RoomWaiters {
         count,
         bytes,
         lengths,
+        signal,
         done: false,
         admit: (offset) => {
           waiter.stopListening();
@@ -60,10 +64,13 @@ export class RoomWaiters {
           waiter.stopListening();
           reject(error);
         },
+        cancel: () => {
+          waiter.done = true;
+          waiter.reject(cancelledError(signal as AbortSignal, "ingest"));
+        },
         stopListening: listenForAbort(signal, () => {
           if (waiter.done) return;
-          waiter.done = true;
-          reject(cancelledError(signal as AbortSignal, "ingest"));
+          waiter.cancel();
           this.#compact();
           onAbort();
         }),
@@ -94,9 +101,17 @@ export class RoomWaiters {
     }
   }
 
-  /** Skips aborted waiters at the front and drops the consumed prefix once it dominates the array. */
+  /**
+   * Skips aborted waiters at the front and drops the consumed prefix once it dominates the array. A
+   * waiter whose signal fired but whose listener has not run yet (calls sharing one signal: the first
+   * listener admits the next waiters) is cancelled here, so it is never admitted after its abort.
+   */
   #compact(): void {
-    while (this.#head < this.#queue.length && (this.#queue[this.#head] as QueuedWaiter).done) this.#head++;
+    for (let waiter = this.#queue[this.#head]; waiter !== undefined; waiter = this.#queue[this.#head]) {
+      if (!waiter.done && waiter.signal?.aborted === true) waiter.cancel();
+      if (!waiter.done) break;
+      this.#head++;
+    }
     if (this.#head === this.#queue.length) {
       this.#queue = [];
       this.#head = 0;

@@ -239,6 +239,15 @@ describe("StreamEngine offsets and requests", () => {
     expect(stream.getUnackedRecords()[0]).toBeInstanceOf(Uint8Array);
   });
 
+  it("returns the unacked records of a batch too large to spread as arguments", async () => {
+    const stream = engine();
+    const batch = new Array<string>(300_000).fill("{}");
+    expect(await stream.ingestRecords(batch)).toBe(0n);
+    const records = stream.getUnackedRecords();
+    expect(records).toHaveLength(300_000);
+    expect(records[299_999]).toBe("{}");
+  });
+
   it("copies a batch so that changing the caller's array later changes nothing", () => {
     const stream = engine();
     const batch = [rec(0), rec(1)];

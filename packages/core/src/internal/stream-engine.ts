@@ -4,7 +4,7 @@ import { silentLogger } from "../logger.js";
 import type { ResolvedStreamOptions } from "../stream-options.js";
 import { resolveStreamOptions } from "../stream-options.js";
 import { ZerobusError } from "../zerobus-error.js";
-import { cancelledError } from "./cancellation.js";
+import { refusedBySignal } from "./cancellation.js";
 import type { EntryPayload } from "./entry-ring.js";
 import type { WireRequest } from "./landing-queue.js";
 import { LandingQueue, maxBatchFieldBytes } from "./landing-queue.js";
@@ -89,8 +89,11 @@ export class StreamEngine {
   #wakeScheduled = false;
   #bytesSinceYield = 0;
   #sendBlocked = false;
-  /** Callers yielding while the transport is blocked, released when it drains or the stream ends. */
-  #drainWaiters: (() => void)[] = [];
+  /**
+   * Callers yielding while the transport is blocked, released when it drains or the stream ends: with
+   * the stream's failure if it failed (A.7: no offset of a dead stream is returned), else resolved.
+   */
+  #drainWaiters: ((failure: ZerobusError | undefined) => void)[] = [];
   readonly #largestSingle: number;
   readonly #maxFieldBytes: number;
   readonly #runWake = (): void => {
@@ -141,7 +144,10 @@ export class StreamEngine {
   /** Accepts one record once there is room; resolves with its logical offset (A.10 checks first). */
   ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
+    if (signal !== undefined) {
+      const refused = refusedBySignal(signal, "ingest");
+      if (refused !== undefined) return refused;
+    }
     if (!this.#accepting) return Promise.reject(this.#closedError());
     let bytes: number;
     try {
@@ -156,7 +162,8 @@ export class StreamEngine {
   /** Accepts a non-empty batch under one logical offset (copied: later changes to the array do not count). */
   ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
     const signal = options?.signal;
-    if (signal?.aborted) return Promise.reject(cancelledError(signal, "ingest"));
+    const refused = refusedBySignal(signal, "ingest");
+    if (refused !== undefined) return refused;
     if (!this.#accepting) return Promise.reject(this.#closedError());
     if (!Array.isArray(records)) {
       return Promise.reject(new ZerobusError("invalid_argument", "records must be an array"));
@@ -318,7 +325,9 @@ export class StreamEngine {
     const offset = BigInt(this.#admit(payload, count, bytes, lengths));
     if (this.#sendBlocked && this.#queue.unsentBytes > MAX_UNSENT_WHILE_BLOCKED) {
       this.#bytesSinceYield = 0;
-      return new Promise((resolve) => this.#drainWaiters.push(() => resolve(offset)));
+      return new Promise((resolve, reject) =>
+        this.#drainWaiters.push((failure) => (failure === undefined ? resolve(offset) : reject(failure))),
+      );
     }
     this.#bytesSinceYield += bytes;
     if (this.#bytesSinceYield < YIELD_AFTER_BYTES) return Promise.resolve(offset);
@@ -331,7 +340,7 @@ export class StreamEngine {
     if (this.#drainWaiters.length === 0) return;
     const waiters = this.#drainWaiters;
     this.#drainWaiters = [];
-    for (const release of waiters) release();
+    for (const release of waiters) release(this.#failure);
   }
 
   #hasRoom(count: number, bytes: number): boolean {
@@ -356,7 +365,8 @@ export class StreamEngine {
   }
 
   #waitFor(target: number, operation: string, signal: AbortSignal | undefined): Promise<void> {
-    if (signal?.aborted) return Promise.reject(cancelledError(signal, operation));
+    const refused = refusedBySignal(signal, operation);
+    if (refused !== undefined) return refused;
     if (target < this.#queue.start) return Promise.resolve();
     if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.#state === "closed") return Promise.reject(this.#closedError());

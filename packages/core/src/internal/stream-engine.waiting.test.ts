@@ -80,6 +80,20 @@ describe("StreamEngine backpressure", () => {
     expect(stream.getUnackedRecords()).toEqual(["{}"]);
   });
 
+  it("cancels every waiting call that shares an aborted signal, none admitted by another's abort", async () => {
+    const stream = engine({ maxInflightRecords: 3 });
+    await stream.ingestRecords(["{}", "{}"]);
+    const controller = new AbortController();
+    const big = stream.ingestRecords(["{}", "{}"], { signal: controller.signal });
+    const small = stream.ingestRecord("{}", { signal: controller.signal });
+    const unrelated = stream.ingestRecord("{}");
+    controller.abort();
+    await expect(big).rejects.toMatchObject({ code: "cancelled" });
+    await expect(small).rejects.toMatchObject({ code: "cancelled" });
+    expect(await unrelated).toBe(1n);
+    expect(stream.nextOffset).toBe(2n);
+  });
+
   it("cancels a waiting call on abort without accepting it, and admits the next one", async () => {
     const stream = engine({ maxInflightRecords: 2 });
     await stream.ingestRecord("{}");
@@ -101,6 +115,24 @@ describe("StreamEngine refusals and cancellation", () => {
     await expect(stream.ingestRecords(["{}"], { signal })).rejects.toMatchObject({ code: "cancelled" });
     await expect(stream.flush({ signal })).rejects.toMatchObject({ code: "cancelled" });
     expect(stream.stats().recordsAccepted).toBe(0);
+  });
+
+  it("refuses a signal that is not an AbortSignal with invalid_argument, leaving no timer behind", async () => {
+    const stream = engine({ flushTimeoutMs: 20 });
+    const signal = { aborted: false } as unknown as AbortSignal;
+    await expect(stream.ingestRecord("{}", { signal })).rejects.toMatchObject({ code: "invalid_argument" });
+    await expect(stream.ingestRecords(["{}"], { signal })).rejects.toMatchObject({
+      code: "invalid_argument",
+    });
+    await stream.ingestRecord("{}");
+    await expect(stream.flush({ signal })).rejects.toMatchObject({
+      code: "invalid_argument",
+      message: expect.stringContaining("AbortSignal"),
+    });
+    await expect(stream.waitForOffset(0n, { signal })).rejects.toMatchObject({ code: "invalid_argument" });
+    // A timer left armed would fire here and throw outside any promise.
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(stream.stats().recordsAccepted).toBe(1);
   });
 
   it("refuses bad records for that call only; the stream stays healthy", async () => {
@@ -345,10 +377,16 @@ describe("StreamEngine send blocking", () => {
     const held = stream.ingestRecord(big);
     stream.setState("recovering");
     expect(await held).toBe(0n);
+  });
+
+  it("rejects held calls with the stream's error when it fails, even once the transport is unblocked first", async () => {
+    const stream = engine();
     stream.setSendBlocked(true);
-    const again = stream.ingestRecord(big);
-    stream.fail(new ZerobusError("internal", "x"));
-    expect(await again).toBe(1n);
-    expect(stream.getUnackedRecords()).toHaveLength(2);
+    const held = stream.ingestRecord(big);
+    const failure = new ZerobusError("internal", "the connection is gone");
+    stream.fail(failure);
+    await expect(held).rejects.toBe(failure);
+    // The record was accepted at the call: it stays retrievable with the rest.
+    expect(stream.getUnackedRecords()).toEqual([big]);
   });
 });
