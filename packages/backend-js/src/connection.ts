@@ -55,6 +55,8 @@ export class Connection {
     createRequest: Buffer,
     signal: AbortSignal,
   ): Promise<Connection> {
+    // An abort before the call exists would never fire its listener.
+    if (signal.aborted) return Promise.reject(abortError(signal));
     const call = client.makeBidiStreamRequest<Buffer, ServerMessage>(
       EPHEMERAL_STREAM_PATH,
       passThrough,
@@ -65,7 +67,11 @@ export class Connection {
     return new Promise<Connection>((resolve, reject) => {
       const fail = (error: ZerobusError) => {
         signal.removeEventListener("abort", onAbort);
+        connection.#pending = undefined;
         connection.#finish();
+        // An attempt given up (timed out, cancelled) must not leave its call open: the server would keep
+        // a stream nobody owns, and grpc-js would keep the process alive for it. A no-op once it ended.
+        call.cancel();
         reject(error);
       };
       const onAbort = () => fail(abortError(signal));

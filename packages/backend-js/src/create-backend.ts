@@ -55,7 +55,7 @@ export function createBackend(config: BackendConfig): Backend {
         onFinished: (finished) => streams.delete(finished),
       },
       options,
-      context,
+      { ...context, signal: streams.openingSignal(context.signal) },
       config.logger,
     );
     streams.add(stream);

@@ -34,6 +34,13 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
   #streamId: string | undefined;
   /** The recovery still waiting for its first ack on the current connection (A.4). */
   #unconfirmed: RetryEpisode | undefined;
+  /**
+   * A recovery that had nothing to re-send, which A.4 counts as successful at once, and until when its
+   * connection is still on probation: should it drop before an ack or before `recoveryBackoffMs` passed,
+   * the next recovery goes on with the same retry budget and backoff instead of a fresh one, so a server
+   * that accepts and drops an idle stream cannot cause an endless storm of reconnections either.
+   */
+  #probation: { episode: RetryEpisode; until: number } | undefined;
   #paused = false;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
@@ -113,7 +120,9 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     this.#streamId = connection.streamId;
     connection.listen(this);
     this.engine.setWakeHandler(this.#pump);
-    this.#send();
+    // On a microtask, after the messages that came with the create response (listen() delivers them on
+    // one queued first): a close signal among them must pause us before anything is sent (A.5).
+    queueMicrotask(this.#pump);
   }
 
   /** Sends queued requests until none is left, the connection pushes back, or a close signal paused us. */
@@ -149,6 +158,7 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
       return;
     }
     if (this.#unconfirmed !== undefined) this.#recovered();
+    this.#probation = undefined;
     if (this.engine.hasSentUnacked) {
       if (!this.#paused) this.#ackTimer?.refresh();
     } else {
@@ -190,13 +200,17 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     this.#ackTimer = undefined;
   }
 
-  /** Drops the current connection (if any) and its timers. */
+  /** Drops the current connection (if any) and its timers; sending is no longer blocked by it. */
   #teardown(): void {
+    this.#dropConnection();
+    this.engine.setSendBlocked(false);
+  }
+
+  #dropConnection(): void {
     this.#clearAckTimer();
     if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
     this.#pauseTimer = undefined;
     this.#paused = false;
-    this.engine.setSendBlocked(false);
     const connection = this.#connection;
     this.#connection = undefined;
     connection?.close();
@@ -209,8 +223,7 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     if (state === "closed" || state === "failed") return;
     const options = this.engine.options;
     const unauthenticated = error.code === "unauthenticated";
-    const episode = this.#unconfirmed ?? newEpisode();
-    this.#unconfirmed = undefined;
+    const episode = this.#currentEpisode();
     const recoverable = error.retryable || (unauthenticated && !episode.refreshUsed);
     // A.4: a connection that broke before its first ack used up an attempt of the same recovery.
     const exhausted = episode.attempts >= 1 + options.recoveryRetries;
@@ -225,7 +238,18 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
   /** Leaves the current connection on purpose (end of a close-signal pause) and reconnects. */
   #reconnect(reason: ZerobusError | undefined): void {
     this.#teardown();
-    this.#recover(this.#unconfirmed ?? newEpisode(), "recovery", reason);
+    this.#recover(this.#currentEpisode(), "recovery", reason);
+  }
+
+  /** The retry budget a new recovery spends: the one not yet confirmed, or on probation, else a fresh one. */
+  #currentEpisode(): RetryEpisode {
+    const probation = this.#probation;
+    const episode =
+      this.#unconfirmed ??
+      (probation !== undefined && performance.now() < probation.until ? probation.episode : newEpisode());
+    this.#unconfirmed = undefined;
+    this.#probation = undefined;
+    return episode;
   }
 
   #recover(episode: RetryEpisode, reason: HeadersReason, cause: ZerobusError | undefined): void {
@@ -241,8 +265,12 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
         const somethingUnacked = this.engine.hasQueued;
         this.#install(connection);
         // A.4: with records to re-send, success waits for an ack on the new connection.
-        if (somethingUnacked) this.#unconfirmed = episode;
-        else this.#recovered();
+        if (somethingUnacked) {
+          this.#unconfirmed = episode;
+          return;
+        }
+        this.#recovered();
+        this.#probation = { episode, until: performance.now() + this.engine.options.recoveryBackoffMs };
       },
       (error: unknown) => this.fail(ZerobusError.from(error)),
     );
@@ -251,11 +279,14 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
   #recovered(): void {
     this.#unconfirmed = undefined;
     this.engine.noteRecovery();
-    if (this.engine.state !== "closing") this.engine.setState("open");
+    // A close signal may have paused the new connection before its first ack: still paused, not open.
+    if (this.engine.state !== "closing" && !this.#paused) this.engine.setState("open");
   }
 
   protected override onFailure(): void {
-    this.#teardown();
+    // Not #teardown(): the engine's failure, which follows, unblocks sending itself and rejects the
+    // calls that waited for the transport to drain, instead of resolving them with offsets.
+    this.#dropConnection();
   }
 
   protected releaseConnection(): void {

@@ -106,7 +106,7 @@ export function createBackend(config: BackendConfig): Backend {
         onFinished: (finished) => streams.delete(finished),
       },
       options,
-      context,
+      { ...context, signal: streams.openingSignal(context.signal) },
     );
     streams.add(stream);
     return stream;

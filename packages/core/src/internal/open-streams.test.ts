@@ -42,4 +42,27 @@ describe("OpenStreams", () => {
       expect.objectContaining({ code: "invalid_state", retryable: false }),
     );
   });
+
+  it("aborts the signal of openings in progress when closing, and cuts a stream that finished opening after", async () => {
+    const streams = new OpenStreams();
+    const own = new AbortController();
+    const opening = streams.openingSignal(own.signal);
+    const plain = streams.openingSignal(undefined);
+    expect(opening.aborted).toBe(false);
+    await streams.closeAll();
+    expect(opening.aborted).toBe(true);
+    expect(plain.reason).toMatchObject({ code: "invalid_state" });
+    const late = fakeStream();
+    expect(() => streams.add(late.stream)).toThrow(expect.objectContaining({ code: "invalid_state" }));
+    expect(late.events).toEqual(["abort invalid_state"]);
+  });
+
+  it("lets an opening's own signal abort it while the backend stays open", () => {
+    const streams = new OpenStreams();
+    const own = new AbortController();
+    const opening = streams.openingSignal(own.signal);
+    own.abort(new Error("caller gave up"));
+    expect(opening.aborted).toBe(true);
+    expect(streams.openingSignal(undefined).aborted).toBe(false);
+  });
 });
