@@ -7,7 +7,7 @@ import type {
 } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
 import type { StreamHost } from "@zerobus/core/internal";
-import { EngineBackedStream, StreamEngine } from "@zerobus/core/internal";
+import { EngineBackedStream, MAX_TIMER_MS, StreamEngine } from "@zerobus/core/internal";
 import type { Connection, ConnectionListener } from "./connection.js";
 import type { Dial } from "./dial.js";
 import { encodeIngestRequest } from "./request-encoder.js";
@@ -171,7 +171,8 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     // With recovery off the signal is ignored; the server's eventual end is then a failure (B §1.6).
     if (!this.engine.options.recovery || this.#paused) return;
     const limit = this.engine.options.streamPausedMaxWaitTimeMs;
-    const waitMs = limit === undefined ? durationMs : Math.min(limit, durationMs);
+    // The server's duration is not bounded like the option: a timer past MAX_TIMER_MS would fire at once.
+    const waitMs = Math.min(limit ?? durationMs, durationMs, MAX_TIMER_MS);
     this.#paused = true;
     this.#clearAckTimer();
     if (this.engine.state !== "closing") this.engine.setState("paused");

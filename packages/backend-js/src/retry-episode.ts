@@ -1,5 +1,6 @@
 import type { HeadersReason, ResolvedStreamOptions } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
+import { MAX_TIMER_MS } from "@zerobus/core/internal";
 import type { Connection } from "./connection.js";
 import type { Dial } from "./dial.js";
 
@@ -19,9 +20,12 @@ export function newEpisode(): RetryEpisode {
   return { attempts: 0, refreshUsed: false };
 }
 
-/** `recoveryBackoffMs` with ±20 % jitter, so many clients do not reconnect in lockstep. */
+/**
+ * `recoveryBackoffMs` with ±20 % jitter, so many clients do not reconnect in lockstep; never past what a
+ * timer can wait (a larger delay would fire at once).
+ */
 export function backoffDelay(baseMs: number, random: () => number = Math.random): number {
-  return Math.round(baseMs * (0.8 + 0.4 * random()));
+  return Math.min(Math.round(baseMs * (0.8 + 0.4 * random())), MAX_TIMER_MS);
 }
 
 /**

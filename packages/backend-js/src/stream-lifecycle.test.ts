@@ -104,6 +104,22 @@ describe("a close signal", () => {
     await stream.close();
     await js.close();
   });
+  it("lasting longer than a timer can wait keeps the stream paused instead of reconnecting at once", async () => {
+    const table = nextTable();
+    // About 34 days: past the 2^31 − 1 ms a Node timer can wait.
+    server.script(table, [
+      { ack: "never" },
+      { closeSignal: { seconds: 3_000_000, thenEnd: false }, after: { records: 1 } },
+    ]);
+    const js = backend();
+    const stream = await js.openStream({ tableName: table }, options({ flushTimeoutMs: 100 }), headers);
+    await stream.ingestRecord('{"i":0}');
+    await expect.poll(() => stream.state).toBe("paused");
+    await sleep(300);
+    expect(stream.state).toBe("paused");
+    expect(server.table(table).connections).toHaveLength(1);
+    await js.close();
+  });
 });
 
 describe("an idle stream on a server that accepts and drops every connection", () => {

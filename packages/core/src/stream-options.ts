@@ -83,8 +83,8 @@ const minimumOf: Record<NumericOption, number> = {
   maxMessageBytes: 64,
 };
 
-/** Node's timers overflow above 2^31 − 1 ms (about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
+/** Node's timers overflow above 2^31 − 1 ms (about 24.8 days): a longer delay fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
 const timerOptions = new Set<string>([
   "recoveryTimeoutMs",
   "recoveryBackoffMs",

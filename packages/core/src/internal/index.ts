@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { isRetryableByDefault } from "../retryability.js";
+export { MAX_TIMER_MS } from "../stream-options.js";
 export {
   type CredentialSource,
   chain,
