@@ -58,7 +58,7 @@ describe("fromHeaders", () => {
   it.each([
     ["no headers", {}, /at least one header/],
     ["a name given twice in different case", { a: "1", A: "2" }, /more than once/],
-    ["an invalid name", { "bad name": "1" }, /not a valid header token/],
+    ["an invalid name", { "bad name": "1" }, /not a valid gRPC metadata name/],
     ["a non-string value", { a: 1 }, /must have a string value/],
     ["a value with a line break", { a: "x\ny" }, /not printable ASCII/],
     ["an array", ["a", "b"], /object of header name to value/],

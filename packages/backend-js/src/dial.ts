@@ -62,9 +62,7 @@ export function makeDial(context: DialContext): Dial {
         }),
         attempt.signal,
       );
-      const metadata = new grpc.Metadata();
-      for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
-      if (headers[SDK_HEADER] === undefined) metadata.set(SDK_HEADER, SDK_HEADER_VALUE);
+      const metadata = toMetadata(headers);
       return await Connection.open(context.client, metadata, createRequest, attempt.signal);
     } finally {
       clearTimeout(timer);
@@ -90,4 +88,24 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/**
+ * The headers as gRPC metadata (with the SDK header unless the provider set it). `normalizeHeaders`
+ * already refused what grpc-js would; should grpc-js still refuse a header, its message (which quotes the
+ * value, often a token) is replaced by one naming the header only.
+ */
+function toMetadata(headers: Record<string, string>): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [name, value] of Object.entries(headers)) {
+    try {
+      metadata.set(name, value);
+    } catch {
+      throw new ZerobusError("invalid_argument", `gRPC refused header ${name} (its value is not shown)`, {
+        retryable: false,
+      });
+    }
+  }
+  if (headers[SDK_HEADER] === undefined) metadata.set(SDK_HEADER, SDK_HEADER_VALUE);
+  return metadata;
 }

@@ -40,15 +40,21 @@ export function toHeadersProvider(provider: HeadersProviderLike): HeadersProvide
   );
 }
 
-/** RFC 9110 `token`: the characters allowed in a header name. */
-const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
-/** Visible ASCII, space and tab: what HTTP/2 metadata carries without binary encoding. */
-const headerValuePattern = /^[\t\x20-\x7e]*$/;
+/**
+ * What gRPC metadata allows in a name (lower-cased): letters, digits, `-`, `_` and `.`, narrower than an
+ * HTTP token; grpc-js refuses the rest with an error of its own.
+ */
+const headerNamePattern = /^[0-9a-z_.-]+$/;
+/**
+ * Printable ASCII and space: what gRPC carries as a text value (no tab, unlike HTTP). A value grpc-js
+ * refused would come back in its error message, and a value is often a token.
+ */
+const headerValuePattern = /^[\x20-\x7e]*$/;
 
 /**
- * Validates headers from a provider and lower-cases their names. A name that is not a header token or a
- * value that is not a printable ASCII string is refused with `invalid_argument`; the value is never quoted
- * in the message (it may be a token).
+ * Validates headers from a provider and lower-cases their names. A name gRPC metadata does not allow (or a
+ * binary `-bin` one) or a value that is not a printable ASCII string is refused with `invalid_argument`;
+ * the value is never quoted in the message (it may be a token).
  */
 export function normalizeHeaders(headers: unknown): Headers {
   // A Map or a fetch `Headers` has no own enumerable entries: accepting it would drop every header.
@@ -65,7 +71,14 @@ export function normalizeHeaders(headers: unknown): Headers {
     if (!headerNamePattern.test(name)) {
       throw new ZerobusError(
         "invalid_argument",
-        `header name ${JSON.stringify(rawName)} is not a valid header token`,
+        `header name ${JSON.stringify(rawName)} is not a valid gRPC metadata name (letters, digits, "-", "_", ".")`,
+      );
+    }
+    // gRPC sends `-bin` headers as base64 of bytes: a text value there would be refused or mangled.
+    if (name.endsWith("-bin")) {
+      throw new ZerobusError(
+        "invalid_argument",
+        `header ${name} ends in "-bin", which gRPC reserves for binary values; use another name`,
       );
     }
     if (typeof value !== "string") {
@@ -77,7 +90,7 @@ export function normalizeHeaders(headers: unknown): Headers {
     if (!headerValuePattern.test(value)) {
       throw new ZerobusError(
         "invalid_argument",
-        `header ${name} has characters that are not printable ASCII`,
+        `header ${name} has characters that are not printable ASCII (tabs and line breaks included)`,
       );
     }
     // `Authorization` and `authorization` would collapse into one: refuse rather than drop one silently.
