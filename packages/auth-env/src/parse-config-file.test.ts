@@ -48,4 +48,22 @@ describe("parseConfigFile", () => {
       expect.objectContaining({ message: expect.not.stringContaining("just-a-secret-value") }),
     );
   });
+
+  it("reads keys that are all indented alike as separate keys; only deeper lines continue a value", () => {
+    const text = "[DEFAULT]\n  host = https://x.cloud.databricks.com\n  token = dapi123\n    more\n";
+    const sections = parseConfigFile(text, "f");
+    expect(Object.fromEntries(sections.get("DEFAULT") ?? [])).toEqual({
+      host: "https://x.cloud.databricks.com",
+      token: "dapi123\nmore",
+    });
+  });
+
+  it("accepts a comment after a profile header", () => {
+    const sections = parseConfigFile(
+      "[DEFAULT] ; written by hand\ntoken = dapi123\n[prod] # team\nhost = h\n",
+      "f",
+    );
+    expect(sections.get("DEFAULT")?.get("token")).toBe("dapi123");
+    expect(sections.get("prod")?.get("host")).toBe("h");
+  });
 });

@@ -36,7 +36,10 @@ export function providerFromSettings(
       );
     }
     logger.debug("using OAuth client credentials", { clientId: clientId.source, host: host.source });
-    return explained(host, () =>
+    // The refusal names the option it is about: blame the setting it came from, not always the host.
+    const refused = (message: string) =>
+      message.includes("clientSecret") ? clientSecret : message.includes("clientId") ? clientId : host;
+    return explained(refused, () =>
       fromOAuthClientCredentials({
         workspaceUrl: host.value,
         clientId: clientId.value,
@@ -47,7 +50,10 @@ export function providerFromSettings(
   }
   if (token !== undefined) {
     logger.debug("using a static token", { token: token.source });
-    return explained(token, () => fromToken(token.value));
+    return explained(
+      () => token,
+      () => fromToken(token.value),
+    );
   }
   throw credentialsNotFound(
     `no Databricks credentials found; looked for: ${lookedFor.join("; ")}`,
@@ -55,12 +61,13 @@ export function providerFromSettings(
   );
 }
 
-/** Builds a provider, prefixing a refusal with where the refused value came from. */
-function explained(setting: Setting, build: () => HeadersProvider): HeadersProvider {
+/** Builds a provider, prefixing a refusal with where the refused value came from (`settingOf` its message). */
+function explained(settingOf: (message: string) => Setting, build: () => HeadersProvider): HeadersProvider {
   try {
     return build();
   } catch (error) {
     if (!isZerobusError(error)) throw error;
+    const setting = settingOf(error.rawMessage);
     throw new ZerobusError(error.code, `${setting.source} is not usable: ${error.rawMessage}`, {
       cause: error,
       retryable: false,

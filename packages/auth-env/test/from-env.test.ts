@@ -171,6 +171,16 @@ describe("fromEnv", () => {
       "DATABRICKS_HOST is not usable: workspaceUrl is not a valid URL",
     ],
     [
+      "a client id with a colon, blaming the client id and not the host",
+      { DATABRICKS_CLIENT_ID: "app:id", DATABRICKS_CLIENT_SECRET: "s", DATABRICKS_HOST: host },
+      "DATABRICKS_CLIENT_ID is not usable: fromOAuthClientCredentials: clientId must not contain a colon",
+    ],
+    [
+      "a client secret with a control character, blaming the client secret",
+      { DATABRICKS_CLIENT_ID: "c", DATABRICKS_CLIENT_SECRET: "s\u0001", DATABRICKS_HOST: host },
+      "DATABRICKS_CLIENT_SECRET is not usable: fromOAuthClientCredentials: clientSecret",
+    ],
+    [
       "a token with a space",
       { DATABRICKS_TOKEN: "a b" },
       "DATABRICKS_TOKEN is not usable: fromToken(token): token must be printable",

@@ -48,11 +48,10 @@ export async function postForm(request: FormRequest): Promise<FormResponse> {
   let dispatcher: ProxyAgent;
   try {
     dispatcher = new ProxyAgent(proxy);
-  } catch (error) {
-    // Not quoted: a proxy URL may carry a user name and password.
-    throw new ZerobusError("invalid_argument", `the proxy set for ${request.url} is not a valid proxy URL`, {
-      cause: error,
-    });
+  } catch {
+    // Neither quoted nor kept as the cause (whose `input` is the whole URL): a proxy URL may carry a user
+    // name and password.
+    throw new ZerobusError("invalid_argument", `the proxy set for ${request.url} is not a valid proxy URL`);
   }
   try {
     const response = await undiciFetch(request.url, { ...init, dispatcher });

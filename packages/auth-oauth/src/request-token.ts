@@ -50,7 +50,8 @@ export async function requestToken(request: TokenRequest): Promise<OAuthToken> {
     logger.debug("received an OAuth token", { endpoint, expiresInMs: token.expiresAt - request.now() });
     return token;
   }
-  const detail = redact(serverDetail(response.body), request.clientSecret);
+  // Redacted before anything is parsed or cut: a secret cut in half would no longer match.
+  const detail = serverDetail(redact(response.body, [request.clientSecret, basic]));
   if (status >= 300 && status < 400) {
     const target = response.location === null ? "" : ` to ${response.location}`;
     throw new ZerobusError(
@@ -133,6 +134,16 @@ function serverDetail(body: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
-function redact(text: string, secret: string): string {
-  return text.split(secret).join("***");
+/**
+ * `text` with every form of a secret the server might echo replaced: as sent in the form or the
+ * `Authorization: Basic` header, and URL-encoded.
+ */
+function redact(text: string, secrets: readonly string[]): string {
+  let redacted = text;
+  for (const secret of secrets) {
+    if (secret === "") continue;
+    for (const form of new Set([secret, encodeURIComponent(secret)]))
+      redacted = redacted.split(form).join("***");
+  }
+  return redacted;
 }

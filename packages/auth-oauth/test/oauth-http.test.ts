@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import type { ZerobusError } from "@zerobus/core";
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -202,6 +203,34 @@ describe("fromOAuthClientCredentials over HTTP", () => {
     expect(error.message.length).toBeLessThan(400);
   });
 
+  it("redacts the client secret before shortening the body, so no piece of it survives the cut", async () => {
+    server.use(
+      http.post(tokenUrl, () => HttpResponse.text(`${"x".repeat(190)} ${clientSecret}`, { status: 401 })),
+    );
+    const error = await failure(Promise.resolve(provider().getHeaders(headersContext())));
+    expect(error.message).toContain("x ***");
+    expect(error.message).not.toContain(clientSecret.slice(0, 6));
+  });
+
+  it("redacts the Basic credentials and the URL-encoded secret the server echoes", async () => {
+    const basic = Buffer.from(`${clientId}:${clientSecret}`).toString("base64");
+    server.use(
+      http.post(tokenUrl, ({ request }) =>
+        HttpResponse.json(
+          {
+            error: "invalid_client",
+            error_description: `bad header ${request.headers.get("authorization")}, form secret ${encodeURIComponent(`${clientSecret}/+`)}`,
+          },
+          { status: 401 },
+        ),
+      ),
+    );
+    const error = await failure(Promise.resolve(provider().getHeaders(headersContext())));
+    expect(error.message).toContain("bad header Basic ***");
+    expect(error.message).not.toContain(basic);
+    expect(error.message).not.toContain(clientSecret);
+  });
+
   it.each([
     [500, "unavailable"],
     [503, "unavailable"],
@@ -214,6 +243,14 @@ describe("fromOAuthClientCredentials over HTTP", () => {
     const error = await failure(Promise.resolve(provider().getHeaders(headersContext())));
     expect(error).toMatchObject({ code, retryable: true });
     expect(error.message).toContain(`(HTTP ${status}): temporarily_unavailable`);
+  });
+
+  it("refuses an invalid proxy URL without its password anywhere in the error", async () => {
+    vi.stubEnv("HTTPS_PROXY", "http://user:hunter2@proxy.example:99999");
+    const error = await failure(Promise.resolve(provider().getHeaders(headersContext())));
+    expect(error).toMatchObject({ code: "invalid_argument" });
+    expect(error.message).toContain("is not a valid proxy URL");
+    expect(inspect(error, { depth: 10 })).not.toContain("hunter2");
   });
 
   it("maps a redirect to auth_failed without following it", async () => {

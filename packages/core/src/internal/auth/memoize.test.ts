@@ -156,6 +156,26 @@ describe("memoize", () => {
     expect((await staying).token).toBe("late");
   });
 
+  it("starts afresh for a caller that comes right after everyone gave up, before the abandoned request ends", async () => {
+    let calls = 0;
+    const get = memoize<TokenOnly>((ctx) => {
+      calls++;
+      if (calls > 1) return Promise.resolve({ token: "fresh" });
+      // A request that takes a while to wind down once aborted (a socket closing, say).
+      return new Promise((_, reject) =>
+        ctx.signal.addEventListener("abort", () => setTimeout(() => reject(ctx.signal.reason), 10)),
+      );
+    });
+    const first = new AbortController();
+    const abandoned = get(context({ signal: first.signal })).catch((e: unknown) => e);
+    first.abort();
+    expect(await get(context())).toEqual({ token: "fresh" });
+    expect(isZerobusError(await abandoned) && (await abandoned).code).toBe("cancelled");
+    // The abandoned request's end does not disturb the fresh one's cached credential.
+    expect(await get(context())).toEqual({ token: "fresh" });
+    expect(calls).toBe(2);
+  });
+
   it("aborts the shared refresh once every caller has given up", async () => {
     let sourceSignal: AbortSignal | undefined;
     const get = memoize<TokenOnly>((ctx) => {

@@ -34,8 +34,9 @@ interface Cached<T> {
 
 interface InFlight<T> {
   promise: Promise<T>;
-  controller: AbortController;
   waiters: number;
+  /** Stops the request (its last waiter gave up). */
+  abandon: () => void;
 }
 
 /**
@@ -78,22 +79,32 @@ export function memoize<T extends ExpiringCredential>(
     const controller = new AbortController();
     const fetchedAt = now();
     const entry: InFlight<T> = {
-      controller,
       waiters: 0,
       promise: source({ ...context, signal: controller.signal }).then(
         (value) => {
-          inFlight.delete(key);
+          forget(key, entry);
           cache.set(key, { value, refreshAt: refreshAt(value, fetchedAt) });
           return value;
         },
         (error: unknown) => {
-          inFlight.delete(key);
+          forget(key, entry);
           throw error;
         },
       ),
+      abandon: () => {
+        // Forgotten at once, not when the aborted source settles: a caller arriving in between must start
+        // a request of its own rather than share the abandoned one's `cancelled`.
+        forget(key, entry);
+        controller.abort(new ZerobusError("cancelled", "every caller abandoned the credential request"));
+      },
     };
     inFlight.set(key, entry);
     return entry;
+  }
+
+  /** Drops `entry` from the requests in flight, unless a newer one took its place. */
+  function forget(key: string, entry: InFlight<T>): void {
+    if (inFlight.get(key) === entry) inFlight.delete(key);
   }
 
   return (context) => {
@@ -115,7 +126,7 @@ function wait<T>(entry: InFlight<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const stop = listenForAbort(signal, () => {
       entry.waiters--;
-      if (entry.waiters === 0) entry.controller.abort(signal.reason);
+      if (entry.waiters === 0) entry.abandon();
       reject(cancelledError(signal, what));
     });
     entry.promise.finally(stop).then(resolve, reject);
