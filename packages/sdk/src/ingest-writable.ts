@@ -22,11 +22,14 @@ export function createIngestWritable<R>(stream: ZerobusStream<R>, batchSize: num
       : {
           writev(chunks: { chunk: R }[], callback: (error?: Error | null) => void) {
             const records = chunks.map((c) => c.chunk);
-            const batches: Promise<bigint>[] = [];
-            for (let i = 0; i < records.length; i += batchSize) {
-              batches.push(stream.ingestRecords(records.slice(i, i + batchSize)));
-            }
-            settle(Promise.all(batches), callback);
+            // One batch after the other, stopping at the first refused: none written after a refused
+            // record may be accepted (that would leave a gap in what the caller wrote).
+            const ingestInOrder = async () => {
+              for (let i = 0; i < records.length; i += batchSize) {
+                await stream.ingestRecords(records.slice(i, i + batchSize));
+              }
+            };
+            settle(ingestInOrder(), callback);
           },
         }),
     final(callback) {

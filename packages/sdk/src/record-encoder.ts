@@ -17,17 +17,32 @@ function kindOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (value instanceof Uint8Array) return "a Uint8Array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  if (typeof value === "object") {
+    const name = (value as object).constructor?.name;
+    return typeof name === "string" && name !== "" && name !== "Object" ? `a ${name}` : "an object";
+  }
+  return `a ${typeof value}`;
+}
+
+/**
+ * Objects `JSON.stringify` turns into something else without complaint: a Map or Set becomes `{}`, a typed
+ * array an object of indexes, an ArrayBuffer `{}`. Ingesting that would lose or garble the data.
+ */
+function isMangledByJson(value: object): boolean {
+  return (
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof WeakMap ||
+    value instanceof WeakSet ||
+    value instanceof ArrayBuffer ||
+    (typeof SharedArrayBuffer !== "undefined" && value instanceof SharedArrayBuffer) ||
+    ArrayBuffer.isView(value)
+  );
 }
 
 function encodeJson(record: unknown): string {
   if (typeof record === "string") return record;
-  if (
-    typeof record !== "object" ||
-    record === null ||
-    Array.isArray(record) ||
-    record instanceof Uint8Array
-  ) {
+  if (typeof record !== "object" || record === null || Array.isArray(record) || isMangledByJson(record)) {
     throw new ZerobusError(
       "invalid_argument",
       `a JSON stream takes a JSON object as a string or an object, got ${kindOf(record)}`,
@@ -44,7 +59,10 @@ function encodeJson(record: unknown): string {
   try {
     text = JSON.stringify(record);
   } catch (cause) {
-    throw new ZerobusError("invalid_argument", "the record could not be serialised to JSON", { cause });
+    const reason = cause instanceof Error ? `: ${cause.message}` : "";
+    throw new ZerobusError("invalid_argument", `the record could not be serialised to JSON${reason}`, {
+      cause,
+    });
   }
   if (text === undefined || !text.startsWith("{")) {
     throw new ZerobusError("invalid_argument", "the record does not serialise to a JSON object");
@@ -70,7 +88,18 @@ function protoEncoder(message: DescMessage | undefined, toBinary: MessageEncoder
             `this stream takes ${message.typeName} messages, got a ${typeName}`,
           );
         }
-        return toBinary(message, record as never);
+        try {
+          return toBinary(message, record as never);
+        } catch (cause) {
+          const reason = cause instanceof Error ? `: ${cause.message}` : "";
+          throw new ZerobusError(
+            "invalid_argument",
+            `the ${typeName} message could not be encoded${reason}`,
+            {
+              cause,
+            },
+          );
+        }
       }
     }
     throw new ZerobusError(

@@ -1,5 +1,6 @@
 import type { Logger } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
+import { MAX_TIMER_MS } from "@zerobus/core/internal";
 
 /** Which connection layer carries the streams. */
 export type BackendChoice = "auto" | "native" | "js";
@@ -26,6 +27,16 @@ export interface ZerobusSdkOptions {
 export const ZEROBUS_BACKEND_ENV = "ZEROBUS_BACKEND";
 
 const backendChoices: readonly BackendChoice[] = ["auto", "native", "js"];
+/** Every option of {@link ZerobusSdkOptions}: a misspelt one is refused rather than ignored. */
+const sdkOptionKeys: readonly string[] = [
+  "backend",
+  "tls",
+  "allowInsecure",
+  "workspaceId",
+  "applicationName",
+  "logger",
+  "keepaliveMs",
+];
 
 /** Validates the constructor options, refusing unknown values with `invalid_argument`. */
 export function checkSdkOptions(options: unknown): ZerobusSdkOptions {
@@ -34,6 +45,14 @@ export function checkSdkOptions(options: unknown): ZerobusSdkOptions {
     throw new ZerobusError("invalid_argument", "ZerobusSdk options must be an object");
   }
   const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!sdkOptionKeys.includes(key)) {
+      throw new ZerobusError(
+        "invalid_argument",
+        `unknown ZerobusSdk option ${JSON.stringify(key)} (known: ${sdkOptionKeys.join(", ")})`,
+      );
+    }
+  }
   if (o.backend !== undefined && !backendChoices.includes(o.backend as BackendChoice)) {
     throw new ZerobusError(
       "invalid_argument",
@@ -48,14 +67,23 @@ export function checkSdkOptions(options: unknown): ZerobusSdkOptions {
       throw new ZerobusError("invalid_argument", `option ${key} must be a non-empty string`);
     }
   }
-  if (o.keepaliveMs !== undefined && (!Number.isInteger(o.keepaliveMs) || (o.keepaliveMs as number) < 1)) {
-    throw new ZerobusError("invalid_argument", "option keepaliveMs must be a positive integer");
+  if (
+    o.keepaliveMs !== undefined &&
+    (!Number.isInteger(o.keepaliveMs) ||
+      (o.keepaliveMs as number) < 1 ||
+      (o.keepaliveMs as number) > MAX_TIMER_MS)
+  ) {
+    throw new ZerobusError(
+      "invalid_argument",
+      `option keepaliveMs must be a whole number of milliseconds from 1 to ${MAX_TIMER_MS}`,
+    );
   }
   if (o.tls !== undefined) {
     const ca = (o.tls as { ca?: unknown } | null)?.ca;
     if (
       typeof o.tls !== "object" ||
       o.tls === null ||
+      Object.keys(o.tls).some((key) => key !== "ca") ||
       (ca !== undefined && typeof ca !== "string" && !(ca instanceof Uint8Array))
     ) {
       throw new ZerobusError("invalid_argument", "option tls must be { ca?: string | Uint8Array }");

@@ -10,7 +10,7 @@ import type {
   WireRecord,
 } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger, toHeadersProvider, ZerobusError } from "@zerobus/core";
-import { parseEndpoint } from "@zerobus/core/internal";
+import { isAbortSignal, parseEndpoint } from "@zerobus/core/internal";
 import type { SelectedBackend } from "./backend-selection.js";
 import { selectBackend } from "./backend-selection.js";
 import type { CreateStreamOptions } from "./create-stream-options.js";
@@ -67,6 +67,9 @@ export class ZerobusSdk {
   readonly #created = new WeakSet<AnyStream>();
   #backend: Promise<Backend> | undefined;
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** `createStream…` calls still in progress, so that close() can wait for them. */
+  readonly #opening = new Set<Promise<AnyStream>>();
 
   /**
    * @param zerobusEndpoint - `https://<workspace-id>.zerobus.<region>.cloud.databricks.com` (`http://` only
@@ -190,22 +193,35 @@ export class ZerobusSdk {
    * A new stream on the same table, provider and options whose first records are `stream`'s unacknowledged
    * ones, in order. Works from a `failed` or `closed` stream; an open stream gives `invalid_state`.
    */
-  async recreateStream<S extends AnyStream>(stream: S, options: { signal?: AbortSignal } = {}): Promise<S> {
+  async recreateStream<S extends AnyStream>(stream: S, options?: { signal?: AbortSignal }): Promise<S> {
     this.#checkOpen();
     if (!(stream instanceof ZerobusStream) || !this.#created.has(stream)) {
       throw new ZerobusError("invalid_argument", "recreateStream takes a stream created by this SDK");
     }
-    const inner = await stream.backendStream.recreate(options.signal ? { signal: options.signal } : {});
+    const signal = options?.signal;
+    if (signal !== undefined && !isAbortSignal(signal)) {
+      throw new ZerobusError("invalid_argument", "the signal given to recreateStream must be an AbortSignal");
+    }
+    const inner = await stream.backendStream.recreate(signal ? { signal } : {});
     return this.#track(inner, stream.encoder) as S;
   }
 
-  /** Closes every stream of this SDK (flushing each) and releases its channels so the process can exit. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  /**
+   * Closes every stream of this SDK (flushing each) and releases its channels so the process can exit.
+   * Streams still being created are waited for, then closed too. Every call resolves once it is done.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled([...this.#streams].map((stream) => stream.close()));
     this.#streams.clear();
+    // The backend's close also stops the streams still connecting; their openings then reject.
     if (this.#backend) await (await this.#backend.catch(() => undefined))?.close();
+    await Promise.allSettled([...this.#opening]);
   }
 
   /** Calls {@link close}. */
@@ -213,12 +229,24 @@ export class ZerobusSdk {
     return this.close();
   }
 
-  async #open(
+  #open(
     table: TableInput,
     provider: ReturnType<typeof toHeadersProvider>,
     options?: CreateStreamOptions,
-  ) {
+  ): Promise<AnyStream> {
     this.#checkOpen();
+    const opening = this.#openStream(table, provider, options);
+    this.#opening.add(opening);
+    const forget = () => this.#opening.delete(opening);
+    opening.then(forget, forget);
+    return opening;
+  }
+
+  async #openStream(
+    table: TableInput,
+    provider: ReturnType<typeof toHeadersProvider>,
+    options?: CreateStreamOptions,
+  ): Promise<AnyStream> {
     const { streamOptions, events, signal } = splitCreateStreamOptions(options);
     const resolvedTable = await resolveTable(table);
     const resolved = resolveStreamOptions(streamOptions, {
@@ -227,6 +255,8 @@ export class ZerobusSdk {
     let toBinary: MessageEncoder | undefined;
     if (resolvedTable.message) toBinary = (await import("@bufbuild/protobuf")).toBinary as MessageEncoder;
     const encode = recordEncoder(resolved.recordType, resolvedTable.message, toBinary);
+    // Closed while the table resolved: no backend may be created for a closed SDK.
+    this.#checkOpen();
     const backend = await this.#getBackend();
     const inner = await backend.openStream(
       {
@@ -237,6 +267,11 @@ export class ZerobusSdk {
       provider,
       { events, ...(signal ? { signal } : {}) },
     );
+    if (this.#closed) {
+      // Closed while it connected: the caller gets no stream the SDK would not close.
+      await inner.close().catch(() => {});
+      throw new ZerobusError("invalid_state", "this ZerobusSdk was closed while the stream was created");
+    }
     this.#logger.debug("stream opened", {
       table: inner.tableName,
       streamId: inner.streamId,

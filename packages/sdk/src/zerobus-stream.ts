@@ -3,6 +3,7 @@ import { inspect } from "node:util";
 import type { BackendStream, CallOptions, StreamState, StreamStats, WireRecord } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
 import { withAcceptedOffset } from "./cancellation.js";
+import { ingestAll } from "./ingest-all.js";
 import { createIngestWritable } from "./ingest-writable.js";
 import type { RecordEncoder } from "./record-encoder.js";
 
@@ -24,6 +25,14 @@ export interface IngestAllResult {
   count: number;
   /** Offset of the last ingest call, or undefined when the source was empty. */
   lastOffset: bigint | undefined;
+}
+
+/** `options` itself, when it is an object: a `null` or a number there would fail with a TypeError. */
+function checkOptionsObject<O extends object>(options: O, method: string): O {
+  if (typeof options !== "object" || options === null) {
+    throw new ZerobusError("invalid_argument", `the options of ${method} must be an object`);
+  }
+  return options;
 }
 
 function checkBatchSize(batchSize: unknown): number | undefined {
@@ -196,27 +205,12 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
     source: Iterable<T> | AsyncIterable<T>,
     options: IngestAllOptions = {},
   ): Promise<IngestAllResult> {
-    const batchSize = checkBatchSize(options.batchSize);
-    const call: CallOptions = options.signal ? { signal: options.signal } : {};
-    let count = 0;
-    let lastOffset: bigint | undefined;
-    let batch: T[] = [];
-    const sendBatch = async () => {
-      lastOffset = await this.ingestRecords(batch, call);
-      count += batch.length;
-      batch = [];
-    };
-    for await (const record of source) {
-      if (batchSize === undefined) {
-        lastOffset = await this.ingestRecord(record, call);
-        count++;
-      } else {
-        batch.push(record);
-        if (batch.length >= batchSize) await sendBatch();
-      }
-    }
-    if (batch.length > 0) await sendBatch();
-    return { count, lastOffset };
+    return ingestAll(
+      this,
+      source,
+      checkOptionsObject(options, "ingestAll"),
+      checkBatchSize(options.batchSize),
+    );
   }
 
   /**
@@ -224,7 +218,7 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
    * completes once its record is accepted). `end()` flushes; it does not close the stream.
    */
   toWritable(options: WritableOptions = {}): Writable {
-    return createIngestWritable(this, checkBatchSize(options.batchSize));
+    return createIngestWritable(this, checkBatchSize(checkOptionsObject(options, "toWritable").batchSize));
   }
 
   [inspect.custom](): string {

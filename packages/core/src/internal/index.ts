@@ -18,7 +18,7 @@ export {
   memoize,
   namedProvider,
 } from "./auth/index.js";
-export { cancelledError, listenForAbort } from "./cancellation.js";
+export { cancelledError, isAbortSignal, listenForAbort, refusedBySignal } from "./cancellation.js";
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export type { StreamHost } from "./engine-backed-stream.js";

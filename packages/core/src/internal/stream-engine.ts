@@ -383,9 +383,15 @@ export class StreamEngine {
     return new ZerobusError("stream_closed", `the stream is ${this.#state}`, { retryable: false });
   }
 
-  #call(name: string, callback: () => void): void {
+  #call(name: string, callback: () => unknown): void {
     try {
-      callback();
+      const result = callback();
+      // An async callback's rejection would otherwise be unhandled (by default that ends the process).
+      if (typeof (result as PromiseLike<unknown> | undefined)?.then === "function") {
+        Promise.resolve(result).catch((error: unknown) =>
+          this.#logger.error(`the ${name} callback rejected; it must not fail`, { error }),
+        );
+      }
     } catch (error) {
       this.#logger.error(`the ${name} callback threw; it must not throw`, { error });
     }

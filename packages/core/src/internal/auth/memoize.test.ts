@@ -170,7 +170,8 @@ describe("memoize", () => {
     const abandoned = get(context({ signal: first.signal })).catch((e: unknown) => e);
     first.abort();
     expect(await get(context())).toEqual({ token: "fresh" });
-    expect(isZerobusError(await abandoned) && (await abandoned).code).toBe("cancelled");
+    const error = await abandoned;
+    expect(isZerobusError(error) && error.code).toBe("cancelled");
     // The abandoned request's end does not disturb the fresh one's cached credential.
     expect(await get(context())).toEqual({ token: "fresh" });
     expect(calls).toBe(2);

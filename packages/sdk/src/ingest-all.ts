@@ -1,0 +1,81 @@
+import { ZerobusError } from "@zerobus/core";
+import { cancelledError, isAbortSignal, listenForAbort } from "@zerobus/core/internal";
+import type { IngestAllOptions, IngestAllResult, ZerobusStream } from "./zerobus-stream.js";
+
+/**
+ * `stream.ingestAll`: every record of a sync or async iterable, one by one or in batches of `batchSize`,
+ * waiting for room as needed. Records already read when the source throws are ingested before its error
+ * is passed on (so `batchSize` never changes which records are delivered); `signal` also stops a wait for
+ * the source's next record.
+ */
+export async function ingestAll<R, T extends R>(
+  stream: ZerobusStream<R>,
+  source: Iterable<T> | AsyncIterable<T>,
+  options: IngestAllOptions,
+  batchSize: number | undefined,
+): Promise<IngestAllResult> {
+  const iterator = iteratorOf(source);
+  const signal = options.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new ZerobusError("invalid_argument", "the signal given to ingestAll must be an AbortSignal");
+  }
+  if (signal?.aborted) throw cancelledError(signal, "ingestAll");
+  const call = signal ? { signal } : {};
+  let count = 0;
+  let lastOffset: bigint | undefined;
+  let batch: T[] = [];
+  const sendBatch = async () => {
+    const records = batch;
+    batch = [];
+    lastOffset = await stream.ingestRecords(records, call);
+    count += records.length;
+  };
+  for (;;) {
+    let next: IteratorResult<T>;
+    try {
+      next = await untilAborted(iterator.next(), signal);
+    } catch (error) {
+      // The source failed (or the wait for it was cancelled): what it gave so far still goes in.
+      if (!signal?.aborted && batch.length > 0) await sendBatch();
+      if (signal?.aborted) void Promise.resolve(iterator.return?.()).catch(() => {});
+      throw error;
+    }
+    if (next.done === true) break;
+    if (batchSize === undefined) {
+      lastOffset = await stream.ingestRecord(next.value, call);
+      count++;
+    } else {
+      batch.push(next.value);
+      if (batch.length >= batchSize) await sendBatch();
+    }
+  }
+  if (batch.length > 0) await sendBatch();
+  return { count, lastOffset };
+}
+
+function iteratorOf<T>(source: Iterable<T> | AsyncIterable<T>): Iterator<T> | AsyncIterator<T> {
+  const candidate = source as Partial<Iterable<T> & AsyncIterable<T>> | null;
+  const asyncIterator = candidate?.[Symbol.asyncIterator];
+  if (typeof asyncIterator === "function") return asyncIterator.call(source);
+  const iterator = candidate?.[Symbol.iterator];
+  if (typeof iterator === "function") return iterator.call(source);
+  throw new ZerobusError("invalid_argument", "ingestAll takes an iterable or an async iterable of records");
+}
+
+/** `step` (a source's next record), or `cancelled` as soon as `signal` fires while it is awaited. */
+function untilAborted<T>(step: T | Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined || !(step instanceof Promise)) return Promise.resolve(step);
+  return new Promise<T>((resolve, reject) => {
+    const stop = listenForAbort(signal, () => reject(cancelledError(signal, "ingestAll")));
+    step.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error);
+      },
+    );
+  });
+}
