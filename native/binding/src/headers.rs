@@ -23,6 +23,8 @@ pub struct HeadersRequests {
     next_id: AtomicU32,
     /// Set by `invalidate` (the core saw an auth rejection): the next request asks for fresh credentials.
     auth_rejected: AtomicBool,
+    /// Set by `close`: the stream is over, so no request will ever be answered.
+    closed: AtomicBool,
 }
 
 impl HeadersRequests {
@@ -50,6 +52,15 @@ impl HeadersRequests {
             ))),
         };
         let _ = sender.send(reply);
+    }
+
+    /// The stream is over (aborted, or its creation abandoned): pending and later requests fail at once,
+    /// with an error the core does not retry, so a creation still running winds down instead of waiting
+    /// out its timeouts for answers that will never come.
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::SeqCst);
+        // Dropping the senders wakes every waiting attempt with "the stream ended".
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     fn forget(&self, id: u32) {
@@ -81,6 +92,9 @@ pub struct JsHeadersProvider {
 impl HeadersProvider for JsHeadersProvider {
     async fn get_headers(&self) -> ZerobusResult<HashMap<&'static str, String>> {
         lifecycle::bind_current_trace(self.stream_key);
+        if self.requests.closed.load(Ordering::SeqCst) {
+            return Err(stream_ended());
+        }
         let id = self.requests.next_id.fetch_add(1, Ordering::Relaxed);
         let (sender, receiver) = oneshot::channel();
         self.requests
@@ -93,14 +107,17 @@ impl HeadersProvider for JsHeadersProvider {
             request_id: id,
             after_auth_rejection: self.requests.auth_rejected.swap(false, Ordering::SeqCst),
         });
-        receiver.await.unwrap_or_else(|_| {
-            Err(ZerobusError::InvalidStateError(format!(
-                "{HEADERS_PROVIDER_MARKER}: the stream ended while headers were requested"
-            )))
-        })
+        receiver.await.unwrap_or_else(|_| Err(stream_ended()))
     }
 
     async fn invalidate(&self) {
         self.requests.auth_rejected.store(true, Ordering::SeqCst);
     }
+}
+
+/// The answer to a headers request of a stream that is over (not retried by the core).
+fn stream_ended() -> ZerobusError {
+    ZerobusError::InvalidStateError(format!(
+        "{HEADERS_PROVIDER_MARKER}: the stream ended while headers were requested"
+    ))
 }

@@ -136,21 +136,35 @@ impl NativeStream {
             events: self.events.clone(),
             stream_key: registration.key(),
         });
-        let sdk = settings.build_sdk().map_err(|e| to_napi(&e))?;
-        let builder = settings
-            .configure(sdk.stream_builder())
-            .map_err(|e| to_napi(&e))?
-            .headers_provider(provider)
-            .ack_callback(Arc::new(AckForwarder(self.events.clone())));
+        let ack_callback: Arc<dyn AckCallback> = Arc::new(AckForwarder(self.events.clone()));
+        let build_span = span.clone();
+        // Its own task, which owns the SDK the builder borrows: an abandoned creation is left to finish
+        // rather than dropped midway (the core has spawned its supervisor by then, and only dropping the
+        // stream it makes stops that); the task's result, the stream, is dropped when it ends.
+        let mut creation = tokio::spawn(async move {
+            let sdk = settings.build_sdk()?;
+            let builder = settings
+                .configure(sdk.stream_builder())?
+                .headers_provider(provider)
+                .ack_callback(ack_callback);
+            builder
+                .build()
+                .instrument(build_span)
+                .await
+                .map_err(|e| ErrorInfo::from_core(&e, ErrorOrigin::Create))
+        });
         let mut aborted = self.aborted.subscribe();
         let created = tokio::select! {
-            result = builder.build().instrument(span.clone()) => {
-                result.map_err(|e| ErrorInfo::from_core(&e, ErrorOrigin::Create))
-            }
+            joined = &mut creation => joined.unwrap_or_else(|_| {
+                Err(ErrorInfo::binding("internal", "stream creation stopped unexpectedly"))
+            }),
             _ = aborted.wait_for(|a| *a) => {
+                // No answer will come for its headers any more: the creation winds down at once.
+                self.headers.close();
                 Err(ErrorInfo::binding("cancelled", "stream creation was abandoned"))
             }
         };
+        // Every way out before `drive` owns the events releases them, or the process could not exit.
         let stream = created.map_err(|e| {
             self.events.release();
             to_napi(&e)
@@ -215,6 +229,7 @@ impl NativeStream {
     #[napi]
     pub fn abort(&self) {
         self.aborted.send_replace(true);
+        self.headers.close();
         if self.receiver.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
             self.events.release(); // never opened: no task will release it
         }
@@ -273,8 +288,18 @@ async fn drive(
             let result = match command {
                 None => break Outcome::Aborted,
                 Some(Command::Close(reply)) => break Outcome::Close(reply),
-                Some(Command::Json(records)) => stream.ingest_records_offset(records).await,
-                Some(Command::Proto(records)) => stream.ingest_records_offset(records).await,
+                // The core may make a batch wait for room (its own in-flight cap): an abort must still
+                // end the stream then, or a close whose flush timed out would leave it running.
+                Some(Command::Json(records)) => tokio::select! {
+                    biased;
+                    _ = aborted.wait_for(|a| *a) => break Outcome::Aborted,
+                    result = stream.ingest_records_offset(records) => result,
+                },
+                Some(Command::Proto(records)) => tokio::select! {
+                    biased;
+                    _ = aborted.wait_for(|a| *a) => break Outcome::Aborted,
+                    result = stream.ingest_records_offset(records) => result,
+                },
             };
             // A refused batch leaves the core's offsets behind the engine's: the stream cannot go on.
             // When the core itself has failed, the failure future reports the real cause next.

@@ -14,6 +14,6 @@ export const nativeCapabilities: BackendCapabilities = Object.freeze({
   recoveryStorm:
     "the core counts a reconnection as successful once the stream is created and gives every recovery a fresh retry budget",
   unauthenticatedRefresh:
-    "the core treats UNAUTHENTICATED during a live stream or a recovery as terminal (only creation gets one more attempt)",
+    "the core treats UNAUTHENTICATED during a live stream or a recovery as terminal; only creation gets one more attempt, and only with recovery on and recoveryRetries above 0",
   keepalive: "the core exposes no HTTP/2 keepalive setting, so keepaliveMs cannot be honoured",
 });

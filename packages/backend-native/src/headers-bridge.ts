@@ -22,13 +22,14 @@ export type HeadersAnswer =
 
 /**
  * Answers the core's header requests (one per connection attempt) with our `HeadersProvider`. The
- * reason is derived here: the first request is `create`, a request after the core saw an auth
- * rejection is `unauthenticated`, any other is `recovery` (PROTOCOL.md A.3, A.4). The provider's own
- * error is kept so the stream's failure can be reported as exactly that error.
+ * reason is derived here: a request after the core saw an auth rejection is `unauthenticated`; else
+ * `create` until the stream was created (its first attempt and the retries of its creation, as
+ * backend-js says), `recovery` afterwards (PROTOCOL.md A.3, A.4). The provider's own error is kept so
+ * the stream's failure can be reported as exactly that error.
  */
 export class HeadersBridge {
   readonly #init: HeadersBridgeInit;
-  #requests = 0;
+  #created = false;
   #lastError: ZerobusError | undefined;
 
   constructor(init: HeadersBridgeInit) {
@@ -40,10 +41,18 @@ export class HeadersBridge {
     return this.#lastError;
   }
 
+  /** The stream was created: later attempts are recoveries. */
+  created(): void {
+    this.#created = true;
+  }
+
   /** Asks the provider for the headers of one attempt. Never rejects. */
   async request(afterAuthRejection: boolean): Promise<HeadersAnswer> {
-    const reason: HeadersReason =
-      this.#requests++ === 0 ? "create" : afterAuthRejection ? "unauthenticated" : "recovery";
+    const reason: HeadersReason = afterAuthRejection
+      ? "unauthenticated"
+      : this.#created
+        ? "recovery"
+        : "create";
     const signal = AbortSignal.any([this.#init.lifetime, AbortSignal.timeout(this.#init.attemptTimeoutMs)]);
     try {
       const headers = await resolveHeaders(this.#init.provider, { ...this.#init.context, reason, signal });

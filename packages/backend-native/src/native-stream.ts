@@ -75,6 +75,13 @@ export class NativeBackendStream extends EngineBackedStream<NativeBackendStream>
     } finally {
       stopListening();
     }
+    if (signal?.aborted) {
+      // Aborted as the creation completed: the caller gave up, so the new stream goes at once.
+      handle.abort();
+      stream.lifetime.abort();
+      throw cancelledError(signal, "stream creation");
+    }
+    stream.#bridge.created();
     engine.setWakeHandler(stream.#pump);
     return stream;
   }
