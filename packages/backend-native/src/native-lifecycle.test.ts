@@ -43,9 +43,14 @@ describe("a native stream's creation", () => {
     const table = nextTable();
     server.script(table, [{ create: { delayMs: 500 } }]);
     const controller = new AbortController();
-    const opening = backend().openStream({ tableName: table }, json(), () => server.headers(table), {
-      signal: controller.signal,
-    });
+    const opening = backend().openStream(
+      { tableName: table },
+      json(),
+      { getHeaders: () => server.headers(table) },
+      {
+        signal: controller.signal,
+      },
+    );
     await server.table(table).waitForConnections(1);
     controller.abort();
     await expect(opening).rejects.toMatchObject({ code: "cancelled" });
@@ -58,14 +63,12 @@ describe("a native stream's creation", () => {
     const table = nextTable();
     server.script(table, [{ failCreate: GrpcStatusCode.UNAVAILABLE }]);
     const reasons: string[] = [];
-    const stream = await backend().openStream(
-      { tableName: table },
-      json({ recoveryBackoffMs: 10 }),
-      (context: HeadersContext) => {
+    const stream = await backend().openStream({ tableName: table }, json({ recoveryBackoffMs: 10 }), {
+      getHeaders: (context: HeadersContext) => {
         reasons.push(context.reason);
         return server.headers(table);
       },
-    );
+    });
     expect(server.table(table).connections).toHaveLength(2);
     expect(reasons).toEqual(["create", "create"]);
     await stream.close();
@@ -124,7 +127,7 @@ describe("a native stream's close", () => {
     const stream = await backend().openStream(
       { tableName: table },
       json({ maxMessageBytes: 64, flushTimeoutMs: 3000 }),
-      () => server.headers(table),
+      { getHeaders: () => server.headers(table) },
     );
     for (let i = 0; i < 65_537; i++) void stream.ingestRecord(`{"i":${1e12 + i},"pad":"xxxxxxxxxx"}`);
     await server.table(table).waitForRecords(65_536, { timeoutMs: 60_000 });
