@@ -240,6 +240,10 @@ describe("unknown options", () => {
     expect(error.message).toContain('unknown stream option "maxInflight"');
   });
 
+  it.each(["toString", "constructor", "hasOwnProperty"])("refuses %s, which every object inherits", (key) => {
+    expect(thrown(() => resolveUntyped({ [key]: 5 })).message).toContain(`unknown stream option "${key}"`);
+  });
+
   it("points users of other SDKs to our name", () => {
     expect(thrown(() => resolveUntyped({ maxInflightRequests: 5 })).message).toContain(
       "did you mean maxInflightRecords?",

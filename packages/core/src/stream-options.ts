@@ -147,7 +147,8 @@ const renamedOptions: Readonly<Record<string, string>> = {
 /** A typo'd option would otherwise be dropped without a word: refuse keys that are not options. */
 function checkKnownKeys(given: Record<string, unknown>): void {
   for (const key of Object.keys(given)) {
-    if (key === "recordType" || key in defaultStreamOptions) continue;
+    // Own keys only: `in` would also let `toString` or `constructor` through as options.
+    if (key === "recordType" || Object.hasOwn(defaultStreamOptions, key)) continue;
     const hint = renamedOptions[key] ? ` (did you mean ${renamedOptions[key]}?)` : "";
     throw new ZerobusError("invalid_argument", `unknown stream option ${JSON.stringify(key)}${hint}`);
   }

@@ -65,6 +65,7 @@ export class ZerobusSdk {
   readonly #logger: Logger;
   readonly #streams = new Set<AnyStream>();
   readonly #created = new WeakSet<AnyStream>();
+  readonly #wrappers = new WeakMap<BackendStream, AnyStream>();
   #backend: Promise<Backend> | undefined;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -155,6 +156,7 @@ export class ZerobusSdk {
       clientId: checkCredential("clientId", clientId),
       clientSecret: checkCredential("clientSecret", clientSecret),
       workspaceId: this.#config.workspaceId,
+      logger: this.#logger,
     });
     return this.#open(table, provider, options);
   }
@@ -281,7 +283,11 @@ export class ZerobusSdk {
   }
 
   #track(inner: BackendStream, encode: RecordEncoder): AnyStream {
+    // A stream recreated twice is the same stream (the backend gives it once): the same wrapper too.
+    const known = this.#wrappers.get(inner);
+    if (known !== undefined) return known;
     const stream: AnyStream = new ZerobusStream(inner, encode, () => this.#streams.delete(stream));
+    this.#wrappers.set(inner, stream);
     this.#streams.add(stream);
     this.#created.add(stream);
     return stream;

@@ -245,9 +245,13 @@ describe("createStreamWithHeadersProvider", () => {
     const stream = await newSdk().createStreamWithHeadersProvider(table, provider, fast);
     await stream.ingestRecords([{ a: 1 }, { a: 2 }]);
     expect((await rejectionOf(stream.flush())).code).toBe("permission_denied");
-    const next = await sdk.recreateStream(stream);
+    const [next, again] = await Promise.all([sdk.recreateStream(stream), sdk.recreateStream(stream)]);
+    // Asked twice, one new stream: the unacknowledged records are not sent twice.
+    expect(again).toBe(next);
+    expect(await sdk.recreateStream(stream)).toBe(next);
     expect(await next.ingestRecord({ a: 3 })).toBe(1n);
     await next.flush();
+    expect(server.table(table).connections).toHaveLength(2);
     expect(
       server.table(table).connections[1]?.requests.flatMap((r) => r.records.map((x) => x.value)),
     ).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);

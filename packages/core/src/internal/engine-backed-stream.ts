@@ -43,6 +43,7 @@ export abstract class EngineBackedStream<S extends EngineBackedStream<S>> implem
   readonly #host: StreamHost<S>;
   readonly #events: StreamEvents | undefined;
   #closing: Promise<void> | undefined;
+  #recreation: Promise<BackendStream> | undefined;
 
   protected constructor(tableName: string, engine: StreamEngine, host: StreamHost<S>, events?: StreamEvents) {
     this.tableName = tableName;
@@ -99,7 +100,11 @@ export abstract class EngineBackedStream<S extends EngineBackedStream<S>> implem
     return this.#closing;
   }
 
-  /** A new stream whose first records are this one's unacknowledged ones, with the same events (A.9). */
+  /**
+   * A new stream whose first records are this one's unacknowledged ones, with the same events (A.9).
+   * Asked again, it gives the same new stream (or the same attempt in progress): two would send the
+   * unacknowledged records twice. A failed attempt can be retried.
+   */
   recreate(context?: OpenStreamContext): Promise<BackendStream> {
     const state = this.engine.state;
     if (state !== "failed" && state !== "closed") {
@@ -110,11 +115,18 @@ export abstract class EngineBackedStream<S extends EngineBackedStream<S>> implem
         ),
       );
     }
-    return this.#host.reopen({
-      ...(this.#events === undefined ? {} : { events: this.#events }),
-      ...context,
-      seed: this.engine.getUnackedBatches(),
-    });
+    if (this.#recreation === undefined) {
+      const recreation = this.#host.reopen({
+        ...(this.#events === undefined ? {} : { events: this.#events }),
+        ...context,
+        seed: this.engine.getUnackedBatches(),
+      });
+      this.#recreation = recreation;
+      recreation.catch(() => {
+        if (this.#recreation === recreation) this.#recreation = undefined;
+      });
+    }
+    return this.#recreation;
   }
 
   /**
