@@ -34,7 +34,8 @@ import { generateTls } from "./tls/generate-tls.js";
 export async function createMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const host = options.host ?? "127.0.0.1";
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  let defaultAckPolicy: AckPolicy = validateAckPolicy(options.ackPolicy ?? "immediate");
+  const initialAckPolicy: AckPolicy = validateAckPolicy(options.ackPolicy ?? "immediate");
+  let defaultAckPolicy = initialAckPolicy;
   const oauth = new TokenEndpoint(options.oauth);
   const tables = new Map<string, TableState>();
   const recordings = new Map<string, TableRecording>();
@@ -72,7 +73,9 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       }
       // Every stream multiplexed on that HTTP/2 connection goes down with it.
       for (const other of live) if (other.peer === connection.peer) other.markDropped();
-      socket.destroy();
+      // After what was written in this turn (an ack the step just sent, say) reached the socket: an ack
+      // recorded as sent must have been sent.
+      setImmediate(() => socket.destroy());
     },
     connectionEnded(connection) {
       live.delete(connection);
@@ -82,6 +85,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const tls = options.tls ? await generateTls() : undefined;
   const grpcServer = new Server({
     // Far above the service limit, so the handler itself refuses oversized requests (and records them).
+    // Beyond it grpc-js refuses them itself (README): a mock must not buffer unbounded requests.
     "grpc.max_receive_message_length": Math.max(4 * maxMessageBytes, 64 * 1024 * 1024),
   });
   grpcServer.addService(zerobusServerDefinition, {
@@ -117,7 +121,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     netServer.close();
     throw error;
   });
-  const address = `${host}:${port}`;
+  // An IPv6 literal goes in brackets in a host:port and in a URL (`[::1]:50051`).
+  const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   const server: MockServer = {
     endpoint: `${tls ? "https" : "http"}://${address}`,
@@ -158,6 +163,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       tables.clear();
       recordings.clear();
       connections = [];
+      defaultAckPolicy = initialAckPolicy;
       oauth.reset();
     },
     [Symbol.asyncDispose]() {

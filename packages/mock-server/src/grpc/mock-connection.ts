@@ -57,6 +57,8 @@ export class MockConnection implements LiveConnection {
   #state: "creating" | "open" | "ended" = "creating";
   #queue: Promise<void> = Promise.resolve();
   #table: TableState | undefined;
+  /** The call's metadata as received (the recording keeps a redacted copy). */
+  readonly #metadata: Record<string, string>;
   #stream: CreatedStream | undefined;
   #token: IssuedToken | "any" | undefined;
   #expectedOffset = 0n;
@@ -74,7 +76,8 @@ export class MockConnection implements LiveConnection {
     private readonly context: ServerContext,
     id: number,
   ) {
-    this.recording = new ConnectionRecorder(id, metadataRecord(call.metadata), call.getPeer());
+    this.#metadata = metadataRecord(call.metadata);
+    this.recording = new ConnectionRecorder(id, redacted(this.#metadata), call.getPeer());
     this.#acks = new AckEngine(
       (upTo) => this.#send(ackResponse(upTo)),
       () => this.#ackPolicy ?? this.#table?.ackPolicy ?? this.context.defaultAckPolicy(),
@@ -174,7 +177,7 @@ export class MockConnection implements LiveConnection {
       this.#table.live.add(this);
       this.#table.recording.addConnection(this.recording);
     }
-    const admitted = admitCreate(create, this.recording.metadata, this.context);
+    const admitted = admitCreate(create, this.#metadata, this.context);
     if (isStatus(admitted)) return this.endWith(admitted);
     const { stream, token } = admitted;
     this.#token = token;
@@ -207,7 +210,8 @@ export class MockConnection implements LiveConnection {
       return this.#accept(step.create.streamId);
     }
     const options = step.acceptThenDrop === true ? {} : step.acceptThenDrop;
-    this.#accept(options.streamId);
+    // Created, but no script runs on it: the next step belongs to the next connection.
+    this.#accept(options.streamId, false);
     this.endWith(
       resolveStatus(
         options.status ?? {
@@ -218,7 +222,7 @@ export class MockConnection implements LiveConnection {
     );
   }
 
-  #accept(streamId: string | undefined): void {
+  #accept(streamId: string | undefined, runScript = true): void {
     if (this.#state !== "creating") return;
     const id = streamId ?? randomUUID();
     this.recording.streamId = id;
@@ -227,6 +231,26 @@ export class MockConnection implements LiveConnection {
     this.context.log(
       `#${this.recording.id} ${this.recording.table} created ${this.recording.recordType} stream ${id} for ${this.peer}`,
     );
+    if (runScript) this.#startRunner();
+  }
+
+  /**
+   * The table's script was replaced (or set for the first time) while this connection is open: it runs
+   * the new one from now on, its triggers counting from now. A connection still being created takes the
+   * table's script once created.
+   */
+  followNewScript(): void {
+    if (this.#state !== "open") return;
+    this.#runner?.stop();
+    this.#runner = undefined;
+    this.#ackPolicy = undefined;
+    this.#cursor = this.#table?.cursorFor((policy) => {
+      this.#ackPolicy = policy;
+    });
+    this.#startRunner();
+  }
+
+  #startRunner(): void {
     if (this.#cursor) {
       const connection = this;
       this.#runner = new StreamScriptRunner(
@@ -357,4 +381,11 @@ function metadataRecord(metadata: Metadata): Record<string, string> {
     record[key] = typeof value === "string" ? value : Buffer.from(value).toString("base64");
   }
   return record;
+}
+
+/** The metadata as recorded: tokens never are (README), only the scheme stays, so a test can check it. */
+function redacted(metadata: Readonly<Record<string, string>>): Record<string, string> {
+  const authorization = metadata.authorization;
+  if (authorization === undefined) return { ...metadata };
+  return { ...metadata, authorization: `${authorization.split(" ", 1)[0]} <redacted>` };
 }

@@ -29,6 +29,8 @@ export class TableState {
       this.#scope === "table"
         ? this.#watch(new ScriptCursor(this.#steps, (step) => this.#applyAck(step)))
         : undefined;
+    // Open connections follow the new script too (a script set after a stream opened must apply to it).
+    for (const connection of this.live) connection.followNewScript();
     if (this.#tableCursor) return this.#tableCursor;
     const state = this;
     const latest = (): ScriptCursor<ScriptStep> | undefined => state.#tableCursor ?? state.#latestCursor;

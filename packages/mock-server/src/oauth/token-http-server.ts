@@ -41,7 +41,7 @@ export async function startTokenHttpServer(
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`,
     port: address.port,
     close: () =>
       new Promise((resolve) => {

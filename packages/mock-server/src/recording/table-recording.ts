@@ -104,16 +104,33 @@ export class TableRecording {
     return { duplicates: this.duplicates() };
   }
 
-  /** Resolves once `predicate` holds (checked now and after every change); rejects after the timeout. */
+  /**
+   * Resolves once `predicate` holds (checked now and after every change); rejects after the timeout, or
+   * with the predicate's own error if it throws (which never disturbs the server).
+   */
   waitFor(predicate: (table: this) => boolean, options: WaitOptions = {}, what = "condition"): Promise<void> {
-    if (predicate(this)) return Promise.resolve();
+    try {
+      if (predicate(this)) return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const timeoutMs = options.timeoutMs ?? 5000;
     return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!predicate(this)) return;
+      const settle = (error?: unknown): void => {
         this.#listeners.delete(check);
         clearTimeout(timer);
-        resolve();
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const check = (): void => {
+        let holds: boolean;
+        try {
+          holds = predicate(this);
+        } catch (error) {
+          settle(error ?? new Error("the waitFor predicate threw"));
+          return;
+        }
+        if (holds) settle();
       };
       const timer = setTimeout(() => {
         this.#listeners.delete(check);
