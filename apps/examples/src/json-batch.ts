@@ -33,7 +33,11 @@ try {
   const { recordsAccepted, recordsAcked } = stream.stats();
   console.log(`${recordsAccepted} readings accepted, ${recordsAcked} acknowledged`);
 } finally {
-  await stream.close();
-  await sdk.close();
-  await target.stop();
+  // close() rejects on a failed stream: the SDK and the target are released all the same.
+  try {
+    await stream.close();
+  } finally {
+    await sdk.close();
+    await target.stop();
+  }
 }

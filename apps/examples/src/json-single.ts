@@ -27,7 +27,11 @@ try {
   const last = await stream.ingestRecordAndWait('{"device_id":"sensor-0","event_time":0,"celsius":25.5}');
   console.log(`offset ${last} acknowledged (and with it every offset before it)`);
 } finally {
-  await stream.close();
-  await sdk.close();
-  await target.stop();
+  // close() rejects on a failed stream: the SDK and the target are released all the same.
+  try {
+    await stream.close();
+  } finally {
+    await sdk.close();
+    await target.stop();
+  }
 }

@@ -48,8 +48,12 @@ try {
   await pipeline(ndjsonLines(file), stream.toWritable({ batchSize: 100 }));
   console.log(`${stream.stats().recordsAcked} lines of ${file} acknowledged`);
 } finally {
-  await stream.close();
-  await sdk.close();
-  await target.stop();
-  await rm(dir, { recursive: true, force: true });
+  // close() rejects on a failed stream: the SDK, the target and the files are released all the same.
+  try {
+    await stream.close();
+  } finally {
+    await sdk.close();
+    await target.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }

@@ -36,7 +36,11 @@ try {
   await stream.flush();
   console.log(`${stream.stats().recordsAcked} readings acknowledged`);
 } finally {
-  await stream.close();
-  await sdk.close();
-  await target.stop();
+  // close() rejects on a failed stream: the SDK and the target are released all the same.
+  try {
+    await stream.close();
+  } finally {
+    await sdk.close();
+    await target.stop();
+  }
 }
