@@ -25,17 +25,40 @@ describe("decodeResponse", () => {
     expect(decodeResponse(hex("1a 04 0a 02 08 1e"))).toEqual({ kind: "closeSignal", durationMs: 30_000 });
   });
 
-  it.each([0n, 1n, 127n, 128n, 2n ** 31n, 2n ** 52n, 2n ** 53n - 1n, 2n ** 60n, -1n])(
-    "decodes an ack of %s like protobuf-es",
-    (upTo) => {
-      expect(decodeResponse(ack(upTo))).toEqual({ kind: "ack", upTo });
-    },
-  );
+  it.each([
+    0n,
+    1n,
+    127n,
+    128n,
+    2n ** 31n,
+    2n ** 52n,
+    2n ** 53n - 1n,
+    2n ** 53n + 1n,
+    2n ** 56n - 1n,
+    2n ** 60n,
+    -1n,
+  ])("decodes an ack of %s like protobuf-es", (upTo) => {
+    expect(decodeResponse(ack(upTo))).toEqual({ kind: "ack", upTo });
+  });
 
   it("reports an ack without offset, an empty create response and a payload-less message", () => {
     expect(decodeResponse(ack(undefined))).toEqual({ kind: "ack", upTo: undefined });
     expect(decodeResponse(hex("0a 00"))).toEqual({ kind: "created", streamId: undefined });
     expect(decodeResponse(new Uint8Array(0))).toMatchObject({ kind: "malformed" });
+  });
+
+  it("reports a known field with the wrong wire type as malformed (as prost does), not as a value", () => {
+    // durability_ack_up_to_offset with a fixed32 tag (protobuf-es would read the varint after it).
+    expect(decodeResponse(hex("12 02 0d 05"))).toMatchObject({ kind: "malformed" });
+    expect(decodeResponse(hex("12 05 0d 05 00 00 00"))).toMatchObject({ kind: "malformed" });
+    expect(decodeResponse(hex("12 03 0a 01 05"))).toMatchObject({ kind: "malformed" });
+    // stream_id as a varint; a close signal's seconds as fixed64.
+    expect(decodeResponse(hex("0a 02 08 05"))).toMatchObject({ kind: "malformed" });
+    expect(decodeResponse(hex("1a 0b 0a 09 09 1e 00 00 00 00 00 00 00"))).toMatchObject({
+      kind: "malformed",
+    });
+    // Unknown fields of any wire type are still skipped.
+    expect(decodeResponse(hex("12 07 08 05 7d 01 02 03 04"))).toEqual({ kind: "ack", upTo: 5n });
   });
 
   it("never throws on bytes that do not decode", () => {

@@ -4,6 +4,7 @@ import {
   EphemeralStreamResponseSchema,
   IngestRecordResponseSchema,
 } from "@zerobus/proto";
+import { hasExpectedWireTypes } from "./response-wire-types.js";
 
 /** One server message, reduced to what the connection acts on. */
 export type ServerMessage =
@@ -29,7 +30,8 @@ export function decodeResponse(bytes: Uint8Array): ServerMessage {
  * protobuf-es. The tests check both paths agree.
  */
 function decodeAck(bytes: Uint8Array): ServerMessage | undefined {
-  // Tag, length, offset tag, and a varint of at most 8 bytes (below 2^53, so a Number is exact).
+  // Tag, length, offset tag, and a varint of at most 8 bytes (up to 2^56: beyond 2^53 a Number rounds, so
+  // those go through protobuf-es, exact).
   if (bytes.length < 4 || bytes.length > 11 || bytes[0] !== 0x12 || bytes[1] !== bytes.length - 2) {
     return undefined;
   }
@@ -40,7 +42,7 @@ function decodeAck(bytes: Uint8Array): ServerMessage | undefined {
     const byte = bytes[position] as number;
     value += (byte & 0x7f) * factor;
     if (byte < 0x80) {
-      return position === bytes.length - 1 && position <= 10
+      return position === bytes.length - 1 && position <= 10 && Number.isSafeInteger(value)
         ? { kind: "ack", upTo: BigInt(value) }
         : undefined;
     }
@@ -50,6 +52,9 @@ function decodeAck(bytes: Uint8Array): ServerMessage | undefined {
 }
 
 function decodeWithProtobufEs(bytes: Uint8Array): ServerMessage {
+  if (!hasExpectedWireTypes(bytes)) {
+    return { kind: "malformed", reason: "the server sent a message whose fields have the wrong wire types" };
+  }
   let message: ReturnType<typeof fromBinary<typeof EphemeralStreamResponseSchema>>;
   try {
     message = fromBinary(EphemeralStreamResponseSchema, bytes);

@@ -248,6 +248,28 @@ describe("StreamEngine offsets and requests", () => {
     expect(records[299_999]).toBe("{}");
   });
 
+  it("copies proto records' bytes: a buffer changed, resized or reused after the call changes nothing", async () => {
+    const stream = new StreamEngine({ options: resolveStreamOptions({}, { hasDescriptor: true }) });
+    // A length-tracking view of a resizable buffer (Node 20): resizing it would change the record's length.
+    const Resizable = ArrayBuffer as unknown as new (
+      length: number,
+      options: { maxByteLength: number },
+    ) => ArrayBuffer & { resize(length: number): void };
+    const buffer = new Resizable(2, { maxByteLength: 16 });
+    const record = new Uint8Array(buffer);
+    record.set([1, 2]);
+    await stream.ingestRecord(record);
+    const pooled = new Uint8Array([3, 4]);
+    await stream.ingestRecords([pooled]);
+    buffer.resize(8);
+    record.fill(9);
+    pooled.fill(0);
+    const [request] = drain(stream);
+    expect(request?.records).toEqual([new Uint8Array([1, 2]), new Uint8Array([3, 4])]);
+    expect(request?.recordBytes).toEqual([2, 2]);
+    expect(stream.getUnackedRecords()).toEqual([new Uint8Array([1, 2]), new Uint8Array([3, 4])]);
+  });
+
   it("copies a batch so that changing the caller's array later changes nothing", () => {
     const stream = engine();
     const batch = [rec(0), rec(1)];

@@ -156,7 +156,7 @@ export class StreamEngine {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#accept(record, 1, bytes, undefined, signal);
+    return this.#accept(ownCopy(record), 1, bytes, undefined, signal);
   }
 
   /** Accepts a non-empty batch under one logical offset (copied: later changes to the array do not count). */
@@ -175,6 +175,8 @@ export class StreamEngine {
     } catch (error) {
       return Promise.reject(error);
     }
+    // Copied (once checked): later changes to the array, or to its records' bytes, change nothing accepted.
+    for (let i = 0; i < batch.length; i++) batch[i] = ownCopy(batch[i] as WireRecord);
     return this.#accept(batch, batch.length, size.bytes, size.lengths, signal);
   }
 
@@ -396,4 +398,14 @@ export class StreamEngine {
       this.#logger.error(`the ${name} callback threw; it must not throw`, { error });
     }
   }
+}
+
+/**
+ * A record the engine owns: a JSON string as it is (strings are immutable), the bytes of a proto record
+ * copied. The caller may reuse, change, resize or transfer its buffer once the call returns; what was
+ * accepted, measured and kept for re-sending stays as it was (a changed length would send stale bytes,
+ * or make encoding throw).
+ */
+function ownCopy(record: WireRecord): WireRecord {
+  return record instanceof Uint8Array ? new Uint8Array(record) : record;
 }
