@@ -2,12 +2,11 @@ import {
   type DescField,
   type DescMessage,
   fromBinary,
-  isFieldSet,
   type JsonValue,
-  type Message,
   ScalarType,
   toJson,
 } from "@bufbuild/protobuf";
+import { type ReflectMessage, reflect } from "@bufbuild/protobuf/reflect";
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import { FieldDescriptorProto_Label } from "@bufbuild/protobuf/wkt";
 
@@ -19,7 +18,7 @@ import { FieldDescriptorProto_Label } from "@bufbuild/protobuf/wkt";
 export function decodeRow(message: DescMessage, bytes: Uint8Array): JsonValue {
   checkWireTypes(message, new BinaryReader(bytes), bytes.length);
   const decoded = fromBinary(message, bytes);
-  checkRequired(message, decoded);
+  checkRequired(reflect(message, decoded));
   try {
     // Proto field names: they are the table's column names (descriptors often lack json_name).
     return toJson(message, decoded, { useProtoFieldName: true });
@@ -103,14 +102,22 @@ function scalarWireType(scalar: ScalarType): WireType {
   }
 }
 
-function checkRequired(message: DescMessage, decoded: Message): void {
-  for (const field of message.fields) {
-    const set = isFieldSet(decoded, field);
+/**
+ * Every proto2 `required` field set, in the row and in every message inside it: singular, in a `oneof`,
+ * in a list or as a map value. Read through reflection, which knows where each kind of field lives.
+ */
+function checkRequired(row: ReflectMessage): void {
+  for (const field of row.fields) {
+    const set = row.isSet(field);
     if (field.proto.label === FieldDescriptorProto_Label.REQUIRED && !set) {
-      throw new Error(`required field "${field.name}" of ${message.typeName} is missing`);
+      throw new Error(`required field "${field.name}" of ${row.desc.typeName} is missing`);
     }
-    if (field.fieldKind === "message" && set) {
-      checkRequired(field.message, (decoded as unknown as Record<string, Message>)[field.localName]!);
+    if (!set) continue;
+    if (field.fieldKind === "message") checkRequired(row.get(field));
+    else if (field.fieldKind === "list" && field.listKind === "message") {
+      for (const item of row.get(field)) checkRequired(item as ReflectMessage);
+    } else if (field.fieldKind === "map" && field.mapKind === "message") {
+      for (const value of row.get(field).values()) checkRequired(value as ReflectMessage);
     }
   }
 }

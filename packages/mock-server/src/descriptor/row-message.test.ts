@@ -77,4 +77,56 @@ describe("decodeRow", () => {
   it("refuses a nested length running past the record", () => {
     expect(() => decodeRow(message, new Uint8Array([0x1a, 0x05, 0x0a, 0x01, 0x61]))).toThrow();
   });
+
+  it("checks required fields in messages held by a oneof and in lists", () => {
+    // Row { oneof kind { Address address = 1; string text = 2; } repeated Address all = 3; }
+    // Address { required string city = 1; }
+    const descriptor = create(DescriptorProtoSchema, {
+      name: "Row",
+      field: [
+        {
+          name: "address",
+          number: 1,
+          type: FieldDescriptorProto_Type.MESSAGE,
+          label: FieldDescriptorProto_Label.OPTIONAL,
+          typeName: ".pkg.Row.Address",
+          oneofIndex: 0,
+        },
+        { name: "text", number: 2, type: FieldDescriptorProto_Type.STRING, oneofIndex: 0 },
+        {
+          name: "all",
+          number: 3,
+          type: FieldDescriptorProto_Type.MESSAGE,
+          label: FieldDescriptorProto_Label.REPEATED,
+          typeName: ".pkg.Row.Address",
+        },
+      ],
+      oneofDecl: [{ name: "kind" }],
+      nestedType: [
+        {
+          name: "Address",
+          field: [
+            {
+              name: "city",
+              number: 1,
+              type: FieldDescriptorProto_Type.STRING,
+              label: FieldDescriptorProto_Label.REQUIRED,
+            },
+          ],
+        },
+      ],
+    });
+    const { message: row } = rowMessageFromDescriptor(toBinary(DescriptorProtoSchema, descriptor));
+    // address { city: "Oslo" } in the oneof.
+    expect(decodeRow(row, new Uint8Array([0x0a, 0x06, 0x0a, 0x04, 0x4f, 0x73, 0x6c, 0x6f]))).toEqual({
+      address: { city: "Oslo" },
+    });
+    // An empty address in the oneof, then in the list: city is required.
+    expect(() => decodeRow(row, new Uint8Array([0x0a, 0x00]))).toThrow(
+      'required field "city" of pkg.Row.Address is missing',
+    );
+    expect(() => decodeRow(row, new Uint8Array([0x1a, 0x00]))).toThrow(
+      'required field "city" of pkg.Row.Address is missing',
+    );
+  });
 });
