@@ -7,6 +7,7 @@ import type {
   TableDescriptor,
 } from "@zerobus/core";
 import { resolveHeaders, ZerobusError } from "@zerobus/core";
+import { untilAborted } from "@zerobus/core/internal";
 import { Connection } from "./connection.js";
 import { encodeCreateRequest } from "./create-request.js";
 import { SDK_HEADER, SDK_HEADER_VALUE } from "./version.js";
@@ -52,7 +53,7 @@ export function makeDial(context: DialContext): Dial {
     if (signal.aborted) forward();
     else signal.addEventListener("abort", forward, { once: true });
     try {
-      const headers = await abortable(
+      const headers = await untilAborted(
         resolveHeaders(context.headers, {
           reason,
           tableName: context.table.tableName,
@@ -61,6 +62,7 @@ export function makeDial(context: DialContext): Dial {
           signal: attempt.signal,
         }),
         attempt.signal,
+        () => attempt.signal.reason,
       );
       const metadata = toMetadata(headers);
       return await Connection.open(context.client, metadata, createRequest, attempt.signal);
@@ -69,25 +71,6 @@ export function makeDial(context: DialContext): Dial {
       signal.removeEventListener("abort", forward);
     }
   };
-}
-
-/** Settles with `promise`, or rejects with the abort reason as soon as `signal` fires. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 /**

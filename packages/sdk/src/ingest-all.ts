@@ -1,5 +1,5 @@
 import { ZerobusError } from "@zerobus/core";
-import { cancelledError, isAbortSignal, listenForAbort } from "@zerobus/core/internal";
+import { cancelledError, refusedBySignal, untilAborted } from "@zerobus/core/internal";
 import type { IngestAllOptions, IngestAllResult, ZerobusStream } from "./zerobus-stream.js";
 
 /**
@@ -16,10 +16,8 @@ export async function ingestAll<R, T extends R>(
 ): Promise<IngestAllResult> {
   const iterator = iteratorOf(source);
   const signal = options.signal;
-  if (signal !== undefined && !isAbortSignal(signal)) {
-    throw new ZerobusError("invalid_argument", "the signal given to ingestAll must be an AbortSignal");
-  }
-  if (signal?.aborted) throw cancelledError(signal, "ingestAll");
+  const refused = refusedBySignal(signal, "ingestAll");
+  if (refused !== undefined) return refused;
   const call = signal ? { signal } : {};
   let count = 0;
   let lastOffset: bigint | undefined;
@@ -33,7 +31,11 @@ export async function ingestAll<R, T extends R>(
   for (;;) {
     let next: IteratorResult<T>;
     try {
-      next = await untilAborted(iterator.next(), signal);
+      const step = iterator.next();
+      // An async source's next record is awaited until the signal fires; a sync one is there already.
+      next = await (signal !== undefined && step instanceof Promise
+        ? untilAborted(step, signal, () => cancelledError(signal, "ingestAll"))
+        : step);
     } catch (error) {
       // The source failed (or the wait for it was cancelled): what it gave so far still goes in.
       if (!signal?.aborted && batch.length > 0) await sendBatch();
@@ -60,22 +62,4 @@ function iteratorOf<T>(source: Iterable<T> | AsyncIterable<T>): Iterator<T> | As
   const iterator = candidate?.[Symbol.iterator];
   if (typeof iterator === "function") return iterator.call(source);
   throw new ZerobusError("invalid_argument", "ingestAll takes an iterable or an async iterable of records");
-}
-
-/** `step` (a source's next record), or `cancelled` as soon as `signal` fires while it is awaited. */
-function untilAborted<T>(step: T | Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined || !(step instanceof Promise)) return Promise.resolve(step);
-  return new Promise<T>((resolve, reject) => {
-    const stop = listenForAbort(signal, () => reject(cancelledError(signal, "ingestAll")));
-    step.then(
-      (value) => {
-        stop();
-        resolve(value);
-      },
-      (error: unknown) => {
-        stop();
-        reject(error);
-      },
-    );
-  });
 }

@@ -10,7 +10,7 @@ import type {
   WireRecord,
 } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger, toHeadersProvider, ZerobusError } from "@zerobus/core";
-import { isAbortSignal, parseEndpoint } from "@zerobus/core/internal";
+import { invalidSignal, parseEndpoint } from "@zerobus/core/internal";
 import type { SelectedBackend } from "./backend-selection.js";
 import { selectBackend } from "./backend-selection.js";
 import type { CreateStreamOptions } from "./create-stream-options.js";
@@ -201,16 +201,16 @@ export class ZerobusSdk {
       throw new ZerobusError("invalid_argument", "recreateStream takes a stream created by this SDK");
     }
     const signal = options?.signal;
-    if (signal !== undefined && !isAbortSignal(signal)) {
-      throw new ZerobusError("invalid_argument", "the signal given to recreateStream must be an AbortSignal");
-    }
+    const invalid = invalidSignal(signal, "recreateStream");
+    if (invalid !== undefined) throw invalid;
     const inner = await stream.backendStream.recreate(signal ? { signal } : {});
     return this.#track(inner, stream.encoder) as S;
   }
 
   /**
    * Closes every stream of this SDK (flushing each) and releases its channels so the process can exit.
-   * Streams still being created are waited for, then closed too. Every call resolves once it is done.
+   * Streams still being created are stopped (their `createStream…` rejects with `invalid_state`). Every
+   * call resolves once all of that is done.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();

@@ -31,16 +31,44 @@ export function refusedBySignal(
   operation: string,
 ): Promise<never> | undefined {
   if (signal === undefined) return undefined;
-  if (!isAbortSignal(signal)) {
-    return Promise.reject(
-      new ZerobusError("invalid_argument", `the signal given to ${operation} must be an AbortSignal`),
-    );
-  }
+  const invalid = invalidSignal(signal, operation);
+  if (invalid !== undefined) return Promise.reject(invalid);
   return signal.aborted ? Promise.reject(cancelledError(signal, operation)) : undefined;
 }
 
+/** The `invalid_argument` for a `signal` given to `operation` that is not an `AbortSignal`, if so. */
+export function invalidSignal(signal: unknown, operation: string): ZerobusError | undefined {
+  if (signal === undefined || isAbortSignal(signal)) return undefined;
+  return new ZerobusError("invalid_argument", `the signal given to ${operation} must be an AbortSignal`);
+}
+
+/**
+ * `promise`'s outcome, or a rejection with `abortError()` as soon as `signal` fires (at once if it
+ * already had). The promise itself runs on; only the wait for it is abandoned.
+ */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal,
+  abortError: () => unknown,
+): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const stop = listenForAbort(signal, () => reject(abortError()));
+    promise.then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error);
+      },
+    );
+  });
+}
+
 /** Whether `value` behaves as an `AbortSignal` (duck-typed: polyfills and other realms count too). */
-export function isAbortSignal(value: unknown): value is AbortSignal {
+function isAbortSignal(value: unknown): value is AbortSignal {
   const signal = value as Partial<AbortSignal> | null;
   return (
     typeof signal === "object" &&

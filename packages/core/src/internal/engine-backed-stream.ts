@@ -9,7 +9,7 @@ import type {
 } from "../backend.js";
 import type { SupportedRecordType } from "../record-type.js";
 import { ZerobusError } from "../zerobus-error.js";
-import { isAbortSignal } from "./cancellation.js";
+import { invalidSignal } from "./cancellation.js";
 import type { StreamEngine } from "./stream-engine.js";
 
 /** What a stream needs from the backend that opened it. */
@@ -91,11 +91,8 @@ export abstract class EngineBackedStream<S extends EngineBackedStream<S>> implem
   close(options?: CallOptions): Promise<void> {
     const failure = this.engine.failure;
     if (failure !== undefined) return Promise.reject(failure);
-    if (options?.signal !== undefined && !isAbortSignal(options.signal)) {
-      return Promise.reject(
-        new ZerobusError("invalid_argument", "the signal given to close must be an AbortSignal"),
-      );
-    }
+    const invalid = invalidSignal(options?.signal, "close");
+    if (invalid !== undefined) return Promise.reject(invalid);
     this.#closing ??= this.#close(options);
     return this.#closing;
   }

@@ -18,7 +18,13 @@ export {
   memoize,
   namedProvider,
 } from "./auth/index.js";
-export { cancelledError, isAbortSignal, listenForAbort, refusedBySignal } from "./cancellation.js";
+export {
+  cancelledError,
+  invalidSignal,
+  listenForAbort,
+  refusedBySignal,
+  untilAborted,
+} from "./cancellation.js";
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export type { StreamHost } from "./engine-backed-stream.js";
