@@ -135,19 +135,9 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
       request !== undefined;
       request = this.engine.nextRequest()
     ) {
-      let encoded: Buffer;
-      try {
-        encoded = encodeIngestRequest(request, recordType);
-      } catch (error) {
-        // Never out of a timer callback as an uncaught exception: the stream fails, its records kept.
-        this.fail(
-          new ZerobusError("internal", "a request could not be encoded", { cause: error, retryable: false }),
-        );
-        return;
-      }
       // A.6: the ack clock starts when something is in flight and nothing was before.
       if (this.#ackTimer === undefined) this.#armAckTimer();
-      if (!connection.write(encoded)) {
+      if (!connection.write(encodeIngestRequest(request, recordType))) {
         this.engine.setSendBlocked(true);
         connection.whenDrained(this.#drained);
         return;

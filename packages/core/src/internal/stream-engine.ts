@@ -144,10 +144,8 @@ export class StreamEngine {
   /** Accepts one record once there is room; resolves with its logical offset (A.10 checks first). */
   ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
     const signal = options?.signal;
-    if (signal !== undefined) {
-      const refused = refusedBySignal(signal, "ingest");
-      if (refused !== undefined) return refused;
-    }
+    const refused = refusedBySignal(signal, "ingest");
+    if (refused !== undefined) return refused;
     if (!this.#accepting) return Promise.reject(this.#closedError());
     let bytes: number;
     try {
