@@ -102,21 +102,10 @@ describe("decodeRow", () => {
         },
       ],
       oneofDecl: [{ name: "kind" }],
-      nestedType: [
-        {
-          name: "Address",
-          field: [
-            {
-              name: "city",
-              number: 1,
-              type: FieldDescriptorProto_Type.STRING,
-              label: FieldDescriptorProto_Label.REQUIRED,
-            },
-          ],
-        },
-      ],
+      // The test row's own Address, whose city is required.
+      nestedType: rowDescriptor().nestedType,
     });
-    const { message: row } = rowMessageFromDescriptor(toBinary(DescriptorProtoSchema, descriptor));
+    const { message: row } = rowMessageFromDescriptor(rowDescriptorBytes(descriptor));
     // address { city: "Oslo" } in the oneof.
     expect(decodeRow(row, new Uint8Array([0x0a, 0x06, 0x0a, 0x04, 0x4f, 0x73, 0x6c, 0x6f]))).toEqual({
       address: { city: "Oslo" },

@@ -83,6 +83,8 @@ export class MockConnection implements LiveConnection {
       () => this.#ackPolicy ?? this.#table?.ackPolicy ?? this.context.defaultAckPolicy(),
     );
     this.#stepTarget = this.#makeStepTarget();
+    // Whichever runner the connection has when it ends (a new script replaces it) stops with it.
+    this.#cleanups.push(() => this.#runner?.stop());
   }
 
   /** `host:port` of the client, which identifies its transport connection. */
@@ -269,7 +271,6 @@ export class MockConnection implements LiveConnection {
         this.#timers,
         (step) => runStreamStep(step, this.#stepTarget),
       );
-      this.#cleanups.push(() => this.#runner?.stop());
     }
     this.#runner?.evaluate();
   }
