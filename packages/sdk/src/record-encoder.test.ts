@@ -23,6 +23,13 @@ describe("JSON records", () => {
     [true, /got a boolean/],
     [{ n: 1n }, /could not be serialised/],
     [create(TimestampSchema), /does not take protobuf messages.*google.protobuf.Timestamp/],
+    [
+      undefined,
+      /^\[invalid_argument\] a record must be a JSON object \(as text or an object\) on a JSON stream; got undefined$/,
+    ],
+    [1n, /; got a bigint$/],
+    [new Int8Array(1), /; got an Int8Array$/],
+    [new Map(), /; got a Map$/],
     [{ toJSON: () => [1] }, /does not serialise to a JSON object/],
     [new Date(0), /does not serialise to a JSON object/],
   ])("refuses %o with invalid_argument", (record, message) => {
@@ -59,6 +66,21 @@ describe("Proto records", () => {
   });
 
   it.each([["{}"], [{ a: 1 }], [[1]], [null]])("refuses %o", (record) => {
-    expect(() => protoMessages(record)).toThrow(/\[invalid_argument\] a Proto stream takes encoded bytes/);
+    expect(() => protoMessages(record)).toThrow(/\[invalid_argument\] a record must be encoded bytes/);
+  });
+
+  it.each([
+    [undefined, "got undefined"],
+    [null, "got null"],
+    [[1], "got an array"],
+    [{ a: 1 }, "got an object"],
+    [7, "got a number"],
+    [new Int8Array(1), "got an Int8Array"],
+  ])("says what it got instead of bytes: %o", (record, got) => {
+    expect(() => protoMessages(record)).toThrow(
+      new RegExp(
+        `^\\[invalid_argument\\] a record must be encoded bytes \\(Uint8Array\\) or a protobuf-es message on a Proto stream; ${got}$`,
+      ),
+    );
   });
 });

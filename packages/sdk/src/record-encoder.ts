@@ -13,15 +13,18 @@ const typeNameOf = (value: object): string | undefined => {
   return typeof typeName === "string" ? typeName : undefined;
 };
 
+/** What a refused value is, for "…; got <kind>" messages: "undefined", "null", "an array", "a Map". */
 function kindOf(value: unknown): string {
-  if (value === null) return "null";
+  if (value === undefined || value === null) return String(value);
   if (Array.isArray(value)) return "an array";
-  if (value instanceof Uint8Array) return "a Uint8Array";
-  if (typeof value === "object") {
-    const name = (value as object).constructor?.name;
-    return typeof name === "string" && name !== "" && name !== "Object" ? `a ${name}` : "an object";
-  }
-  return `a ${typeof value}`;
+  if (typeof value !== "object") return withArticle(typeof value);
+  const name = (value as object).constructor?.name;
+  return typeof name === "string" && name !== "" && name !== "Object" ? withArticle(name) : "an object";
+}
+
+// No "u": the names that reach here say "you" (Uint8Array, URL); "undefined" never gets an article.
+function withArticle(noun: string): string {
+  return /^[aeio]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 /**
@@ -45,7 +48,7 @@ function encodeJson(record: unknown): string {
   if (typeof record !== "object" || record === null || Array.isArray(record) || isMangledByJson(record)) {
     throw new ZerobusError(
       "invalid_argument",
-      `a JSON stream takes a JSON object as a string or an object, got ${kindOf(record)}`,
+      `a record must be a JSON object (as text or an object) on a JSON stream; got ${kindOf(record)}`,
     );
   }
   const typeName = typeNameOf(record);
@@ -104,7 +107,7 @@ function protoEncoder(message: DescMessage | undefined, toBinary: MessageEncoder
     }
     throw new ZerobusError(
       "invalid_argument",
-      `a Proto stream takes encoded bytes (Uint8Array) or a protobuf-es message, got ${kindOf(record)}`,
+      `a record must be encoded bytes (Uint8Array) or a protobuf-es message on a Proto stream; got ${kindOf(record)}`,
     );
   };
 }

@@ -28,11 +28,53 @@ describe("measureRecord", () => {
     expectRefused(() => measureRecord("{}", RecordType.Proto, true), /Uint8Array on a Proto stream.*string/);
   });
 
+  it.each([
+    [undefined, "got undefined"],
+    [null, "got null"],
+    [[1], "got an array"],
+    [{}, "got an object"],
+    [7, "got a number"],
+    [7n, "got a bigint"],
+    [true, "got a boolean"],
+    [Symbol("s"), "got a symbol"],
+    [() => 1, "got a function"],
+    [new Int8Array(1), "got an Int8Array"],
+    [new Map(), "got a Map"],
+    [new Uint16Array(1), "got a Uint16Array"],
+  ])("names a record of the wrong kind grammatically: %o", (record, got) => {
+    const refused = (start: string) => new RegExp(`^\\[invalid_argument\\] ${start}; ${got}$`);
+    expectRefused(
+      () => measureRecord(record as never, RecordType.Json, true),
+      refused("a record must be a JSON string on a JSON stream"),
+    );
+    expectRefused(
+      () => measureRecord(record as never, RecordType.Proto, true),
+      refused("a record must be a Uint8Array on a Proto stream"),
+    );
+    expectRefused(
+      () => measureBatch(["{}", record as never], json),
+      refused("record 1 of the batch must be a JSON string on a JSON stream"),
+    );
+  });
+
   it("refuses JSON that does not parse as an object unless validation is off", () => {
     expectRefused(() => measureRecord("{", RecordType.Json, true), /not valid JSON/);
-    expectRefused(() => measureRecord("[1]", RecordType.Json, true), /JSON object, got an array/);
-    expectRefused(() => measureRecord("null", RecordType.Json, true), /JSON object, got null/);
-    expectRefused(() => measureRecord("3", RecordType.Json, true), /JSON object, got a number/);
+    expectRefused(
+      () => measureRecord("[1]", RecordType.Json, true),
+      /a record must be a JSON object; got an array$/,
+    );
+    expectRefused(
+      () => measureRecord("null", RecordType.Json, true),
+      /a record must be a JSON object; got null$/,
+    );
+    expectRefused(
+      () => measureRecord("3", RecordType.Json, true),
+      /a record must be a JSON object; got a number$/,
+    );
+    expectRefused(
+      () => measureRecord('"x"', RecordType.Json, true),
+      /a record must be a JSON object; got a string$/,
+    );
     expect(measureRecord("{", RecordType.Json, false)).toBe(1);
   });
 

@@ -15,11 +15,18 @@ function refuse(message: string): ZerobusError {
   return new ZerobusError("invalid_argument", message);
 }
 
-function kindName(record: unknown): string {
-  if (record === null) return "null";
-  if (Array.isArray(record)) return "an array";
-  if (record instanceof Uint8Array) return "a Uint8Array";
-  return `a ${typeof record}`;
+/** What a refused value is, for "…; got <kind>" messages: "undefined", "null", "an array", "a Map". */
+function kindName(value: unknown): string {
+  if (value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return "an array";
+  if (typeof value !== "object") return withArticle(typeof value);
+  const name = (value as object).constructor?.name;
+  return typeof name === "string" && name !== "" && name !== "Object" ? withArticle(name) : "an object";
+}
+
+// No "u": the names that reach here say "you" (Uint8Array, URL); "undefined" never gets an article.
+function withArticle(noun: string): string {
+  return /^[aeio]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 /**
@@ -35,20 +42,20 @@ export function measureRecord(
 ): number {
   if (recordType === RecordType.Json) {
     if (typeof record !== "string") {
-      throw refuse(`${label(batchIndex)} must be a JSON string on a JSON stream, got ${kindName(record)}`);
+      throw refuse(`${label(batchIndex)} must be a JSON string on a JSON stream; got ${kindName(record)}`);
     }
     if (validate) checkJsonObject(record, batchIndex);
     return Buffer.byteLength(record, "utf8");
   }
   if (!(record instanceof Uint8Array)) {
-    throw refuse(`${label(batchIndex)} must be a Uint8Array on a Proto stream, got ${kindName(record)}`);
+    throw refuse(`${label(batchIndex)} must be a Uint8Array on a Proto stream; got ${kindName(record)}`);
   }
   return record.byteLength;
 }
 
 /** How messages name a record; built only when a message needs it (not per record on the hot path). */
 function label(batchIndex: number | undefined): string {
-  return batchIndex === undefined ? "record" : `record ${batchIndex} of the batch`;
+  return batchIndex === undefined ? "a record" : `record ${batchIndex} of the batch`;
 }
 
 function checkJsonObject(text: string, batchIndex: number | undefined): void {
@@ -59,9 +66,7 @@ function checkJsonObject(text: string, batchIndex: number | undefined): void {
     throw new ZerobusError("invalid_argument", `${label(batchIndex)} is not valid JSON`, { cause: error });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw refuse(
-      `${label(batchIndex)} must be a JSON object, got ${value === null ? "null" : kindName(value)}`,
-    );
+    throw refuse(`${label(batchIndex)} must be a JSON object; got ${kindName(value)}`);
   }
 }
 
