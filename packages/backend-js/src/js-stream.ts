@@ -42,6 +42,8 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
    */
   #probation: { episode: RetryEpisode; until: number } | undefined;
   #paused = false;
+  /** When the current connection was created (A.4: one that lived long enough reconnects at once). */
+  #connectedAt = 0;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #pump = (): void => this.#send();
@@ -116,6 +118,8 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
 
   #install(connection: Connection): void {
     this.engine.requeueSent();
+    this.engine.noteConnection();
+    this.#connectedAt = performance.now();
     this.#connection = connection;
     this.#streamId = connection.streamId;
     connection.listen(this);
@@ -201,10 +205,15 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     this.#ackTimer = undefined;
   }
 
-  /** Drops the current connection (if any) and its timers; sending is no longer blocked by it. */
-  #teardown(): void {
+  /**
+   * Drops the current connection (if any) and its timers; sending is no longer blocked by it. Returns
+   * whether the connection lived at least `recoveryBackoffMs` (then a recovery may reconnect at once).
+   */
+  #teardown(): boolean {
+    const livedLong = performance.now() - this.#connectedAt >= this.engine.options.recoveryBackoffMs;
     this.#dropConnection();
     this.engine.setSendBlocked(false);
+    return livedLong;
   }
 
   #dropConnection(): void {
@@ -219,7 +228,7 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
 
   /** The connection failed with `error`: recover when allowed (A.3, A.4), else fail for good. */
   #break(error: ZerobusError): void {
-    this.#teardown();
+    const livedLong = this.#teardown();
     const state = this.engine.state;
     if (state === "closed" || state === "failed") return;
     const options = this.engine.options;
@@ -233,13 +242,13 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
       return;
     }
     if (unauthenticated) episode.refreshUsed = true;
-    this.#recover(episode, unauthenticated ? "unauthenticated" : "recovery", error);
+    this.#recover(episode, unauthenticated ? "unauthenticated" : "recovery", error, livedLong);
   }
 
   /** Leaves the current connection on purpose (end of a close-signal pause) and reconnects. */
   #reconnect(reason: ZerobusError | undefined): void {
-    this.#teardown();
-    this.#recover(this.#currentEpisode(), "recovery", reason);
+    const livedLong = this.#teardown();
+    this.#recover(this.#currentEpisode(), "recovery", reason, livedLong);
   }
 
   /** The retry budget a new recovery spends: the one not yet confirmed, or on probation, else a fresh one. */
@@ -253,10 +262,17 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     return episode;
   }
 
-  #recover(episode: RetryEpisode, reason: HeadersReason, cause: ZerobusError | undefined): void {
+  #recover(
+    episode: RetryEpisode,
+    reason: HeadersReason,
+    cause: ZerobusError | undefined,
+    firstImmediate: boolean,
+  ): void {
     this.engine.requeueSent();
     if (this.engine.state !== "closing") this.engine.setState("recovering", cause);
-    connectWithRetries(this.#context.dial, episode, this.engine.options, reason, this.lifetime.signal).then(
+    const { dial } = this.#context;
+    const signal = this.lifetime.signal;
+    connectWithRetries(dial, episode, this.engine.options, reason, signal, firstImmediate).then(
       (connection) => {
         const state = this.engine.state;
         if (state === "closed" || state === "failed") {

@@ -2,15 +2,23 @@ import { MAX_TIMER_MS } from "@zerobus/core/internal";
 import { describe, expect, it } from "vitest";
 import { backoffDelay } from "./retry-episode.js";
 
+const options = { recoveryBackoffMs: 1000, recoveryBackoffMaxMs: 30_000 };
+
 describe("backoffDelay", () => {
-  it("jitters recoveryBackoffMs by ±20 %", () => {
-    expect(backoffDelay(1000, () => 0)).toBe(800);
-    expect(backoffDelay(1000, () => 0.5)).toBe(1000);
-    expect(backoffDelay(1000, () => 0.999_999)).toBe(1200);
+  it("jitters the delay by ±20 %", () => {
+    expect(backoffDelay(0, options, () => 0)).toBe(800);
+    expect(backoffDelay(0, options, () => 0.5)).toBe(1000);
+    expect(backoffDelay(0, options, () => 0.999_999)).toBe(1200);
+  });
+
+  it("doubles per earlier delay of the episode, up to recoveryBackoffMaxMs", () => {
+    const delays = [0, 1, 2, 3, 4, 5, 6, 40].map((waits) => backoffDelay(waits, options, () => 0.5));
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
   });
 
   it("never asks a timer for more than it can wait (a longer delay would fire at once)", () => {
-    expect(backoffDelay(MAX_TIMER_MS, () => 0.999_999)).toBe(MAX_TIMER_MS);
-    expect(backoffDelay(MAX_TIMER_MS, () => 0)).toBe(Math.round(MAX_TIMER_MS * 0.8));
+    const huge = { recoveryBackoffMs: MAX_TIMER_MS, recoveryBackoffMaxMs: MAX_TIMER_MS };
+    expect(backoffDelay(3, huge, () => 0.999_999)).toBe(MAX_TIMER_MS);
+    expect(backoffDelay(0, huge, () => 0)).toBe(Math.round(MAX_TIMER_MS * 0.8));
   });
 });

@@ -11,29 +11,39 @@ import type { Dial } from "./dial.js";
  * budget instead of causing an endless storm.
  */
 export interface RetryEpisode {
+  /** Attempts made (the extra UNAUTHENTICATED attempt not counted). */
   attempts: number;
+  /** Delays waited so far: each doubles the next one. */
+  waits: number;
   refreshUsed: boolean;
 }
 
 /** A fresh budget. */
 export function newEpisode(): RetryEpisode {
-  return { attempts: 0, refreshUsed: false };
+  return { attempts: 0, waits: 0, refreshUsed: false };
 }
 
 /**
- * `recoveryBackoffMs` with ±20 % jitter, so many clients do not reconnect in lockstep; never past what a
- * timer can wait (a larger delay would fire at once).
+ * The delay before an attempt after `waits` earlier delays of the same episode: `recoveryBackoffMs`
+ * doubled per delay, capped by `recoveryBackoffMaxMs`, with ±20 % jitter so many clients do not reconnect
+ * in lockstep; never past what a timer can wait (a larger delay would fire at once).
  */
-export function backoffDelay(baseMs: number, random: () => number = Math.random): number {
-  return Math.min(Math.round(baseMs * (0.8 + 0.4 * random())), MAX_TIMER_MS);
+export function backoffDelay(
+  waits: number,
+  options: Pick<ResolvedStreamOptions, "recoveryBackoffMs" | "recoveryBackoffMaxMs">,
+  random: () => number = Math.random,
+): number {
+  const doubled = Math.min(options.recoveryBackoffMs * 2 ** waits, options.recoveryBackoffMaxMs);
+  return Math.min(Math.round(doubled * (0.8 + 0.4 * random())), MAX_TIMER_MS);
 }
 
 /**
- * Connects with retries: the first attempt of an episode at once, then `recoveryBackoffMs` (jittered)
- * between attempts, at most `1 + recoveryRetries` attempts (one when `recovery` is off). The first
- * UNAUTHENTICATED buys one immediate extra attempt with `reason: "unauthenticated"`; a second one fails
- * (not retryable). A non-retryable error stops at once. Rejects with the last error; `signal` abandons the
- * whole episode with `cancelled`.
+ * Connects with retries (PROTOCOL.md A.4), at most `1 + recoveryRetries` attempts per episode (one when
+ * `recovery` is off). The first attempt of an episode goes at once when `firstImmediate` (a creation, or a
+ * connection that lived at least `recoveryBackoffMs`); every other one waits {@link backoffDelay}. The
+ * first UNAUTHENTICATED buys one immediate extra attempt with `reason: "unauthenticated"`, outside the
+ * budget; a second one fails (not retryable). A non-retryable error stops at once. Rejects with the last
+ * error; `signal` abandons the whole episode with `cancelled`.
  */
 export async function connectWithRetries(
   dial: Dial,
@@ -41,16 +51,17 @@ export async function connectWithRetries(
   options: ResolvedStreamOptions,
   reason: HeadersReason,
   signal: AbortSignal,
+  firstImmediate = true,
 ): Promise<Connection> {
   const retryReason: HeadersReason = reason === "unauthenticated" ? "recovery" : reason;
   let current = reason;
-  let failedHere = false;
+  let immediate = firstImmediate && episode.attempts === 0;
   for (;;) {
-    if ((episode.attempts > 0 || failedHere) && current !== "unauthenticated") {
-      await sleep(backoffDelay(options.recoveryBackoffMs), signal);
+    if (!immediate && current !== "unauthenticated") {
+      await sleep(backoffDelay(episode.waits++, options), signal);
     }
     if (current !== "unauthenticated") episode.attempts++;
-    failedHere = true;
+    immediate = false;
     try {
       return await dial(current, signal);
     } catch (thrown) {

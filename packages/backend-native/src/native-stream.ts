@@ -136,6 +136,7 @@ export class NativeBackendStream extends EngineBackedStream<NativeBackendStream>
         return;
       case "connected":
         this.#streamId = event.streamId;
+        this.engine.noteConnection();
         if (event.recovered === true) this.engine.noteRecovery();
         if (liveStates.has(this.engine.state)) this.engine.setState("open");
         return;

@@ -27,8 +27,16 @@ export interface StreamStats {
   bytesInFlight: number;
   /** Records that were unacknowledged when a recovery began: an upper bound of downstream duplicates. */
   recordsResent: number;
-  /** Successful reconnections. */
+  /** Recovery episodes that succeeded (an ack arrived on the new connection, or nothing was in flight). */
   recoveries: number;
+  /** Connections the server created for this stream object, the first included, failed ones too. */
+  connections: number;
+  /**
+   * The largest request the stream sends now, in bytes of the records' repeated field: just under
+   * `maxMessageBytes` normally; after a connection that made no progress, 0 (one ingest unit per request),
+   * then doubling with each acknowledged request (slow start, PROTOCOL.md A.15).
+   */
+  requestSizeLimit: number;
 }
 
 /** Callbacks of one stream; each is called synchronously and must not throw (a throw is logged). */

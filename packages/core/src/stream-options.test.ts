@@ -31,6 +31,7 @@ describe("defaultStreamOptions", () => {
       recovery: true,
       recoveryTimeoutMs: 15_000,
       recoveryBackoffMs: 2_000,
+      recoveryBackoffMaxMs: 30_000,
       recoveryRetries: 4,
       serverLackOfAckTimeoutMs: 60_000,
       flushTimeoutMs: 300_000,
@@ -98,6 +99,7 @@ describe("resolveStreamOptions", () => {
       recovery: false,
       recoveryTimeoutMs: 100,
       recoveryBackoffMs: 0,
+      recoveryBackoffMaxMs: 30_000,
       recoveryRetries: 0,
       serverLackOfAckTimeoutMs: 200,
       flushTimeoutMs: 300_000,
@@ -168,6 +170,39 @@ describe("resolveStreamOptions", () => {
   ])("refuses a %s beyond what a Node timer can hold", (option) => {
     expect(resolveUntyped({ [option]: 2 ** 31 - 1 })).toMatchObject({ [option]: 2 ** 31 - 1 });
     expect(thrown(() => resolveUntyped({ [option]: 2 ** 31 })).message).toContain(option);
+  });
+
+  describe("recoveryBackoffMaxMs", () => {
+    it("defaults to max(30 s, recoveryBackoffMs)", () => {
+      expect(resolveStreamOptions({}, json).recoveryBackoffMaxMs).toBe(30_000);
+      expect(resolveStreamOptions({ recoveryBackoffMs: 10 }, json).recoveryBackoffMaxMs).toBe(30_000);
+      expect(resolveStreamOptions({ recoveryBackoffMs: 45_000 }, json).recoveryBackoffMaxMs).toBe(45_000);
+    });
+
+    it("keeps a value at or above recoveryBackoffMs", () => {
+      const given = { recoveryBackoffMs: 100, recoveryBackoffMaxMs: 100 };
+      expect(resolveStreamOptions(given, json).recoveryBackoffMaxMs).toBe(100);
+      expect(resolveStreamOptions({ recoveryBackoffMaxMs: 5_000 }, json).recoveryBackoffMaxMs).toBe(5_000);
+    });
+
+    it("refuses a value below recoveryBackoffMs, naming both", () => {
+      const error = thrown(() =>
+        resolveStreamOptions({ recoveryBackoffMs: 1_000, recoveryBackoffMaxMs: 999 }, json),
+      );
+      expect(error.code).toBe("invalid_argument");
+      expect(error.message).toContain("recoveryBackoffMaxMs (999)");
+      expect(error.message).toContain("recoveryBackoffMs (1000)");
+      // Against the default backoff of 2 s too.
+      expect(thrown(() => resolveStreamOptions({ recoveryBackoffMaxMs: 1_000 }, json)).code).toBe(
+        "invalid_argument",
+      );
+    });
+
+    it("refuses a value a Node timer cannot hold", () => {
+      expect(thrown(() => resolveStreamOptions({ recoveryBackoffMaxMs: 2 ** 31 }, json)).message).toContain(
+        "recoveryBackoffMaxMs",
+      );
+    });
   });
 
   it("refuses a maxMessageBytes too small to carry an envelope", () => {

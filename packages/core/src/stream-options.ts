@@ -14,8 +14,10 @@ export interface StreamOptions {
   recovery?: boolean;
   /** Timeout of each connection attempt (headers + open + create response). */
   recoveryTimeoutMs?: number;
-  /** Base delay between attempts (±20 % jitter). */
+  /** First delay between attempts of one recovery; doubles per attempt (±20 % jitter). */
   recoveryBackoffMs?: number;
+  /** Cap of that delay; default max(30 s, `recoveryBackoffMs`); a value below `recoveryBackoffMs` is refused. */
+  recoveryBackoffMaxMs?: number;
   /** Retries after the first attempt in one recovery. */
   recoveryRetries?: number;
   /** Records in flight and no ack for this long is a retryable failure. */
@@ -38,6 +40,7 @@ export interface ResolvedStreamOptions {
   readonly recovery: boolean;
   readonly recoveryTimeoutMs: number;
   readonly recoveryBackoffMs: number;
+  readonly recoveryBackoffMaxMs: number;
   readonly recoveryRetries: number;
   readonly serverLackOfAckTimeoutMs: number;
   readonly flushTimeoutMs: number;
@@ -49,13 +52,20 @@ export interface ResolvedStreamOptions {
 /** 10 MiB − 1 KiB: the service refuses messages over 10 MiB; the KiB leaves room for the envelope. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024 - 1024;
 
-/** The defaults of every option but `recordType` (which is inferred). Frozen. */
+/** The cap of the recovery backoff unless `recoveryBackoffMs` is larger (then it is that). */
+export const DEFAULT_RECOVERY_BACKOFF_MAX_MS = 30_000;
+
+/**
+ * The defaults of every option but `recordType` (which is inferred). Frozen. `recoveryBackoffMaxMs` is
+ * max(30 s, `recoveryBackoffMs`), so this lists the value it takes with the default backoff.
+ */
 export const defaultStreamOptions: Readonly<Omit<ResolvedStreamOptions, "recordType">> = Object.freeze({
   maxInflightRecords: 1_000_000,
   maxInflightBytes: 256 * 1024 * 1024,
   recovery: true,
   recoveryTimeoutMs: 15_000,
   recoveryBackoffMs: 2_000,
+  recoveryBackoffMaxMs: DEFAULT_RECOVERY_BACKOFF_MAX_MS,
   recoveryRetries: 4,
   serverLackOfAckTimeoutMs: 60_000,
   flushTimeoutMs: 300_000,
@@ -77,6 +87,7 @@ const minimumOf: Record<NumericOption, number> = {
   maxInflightBytes: 1,
   recoveryTimeoutMs: 1,
   recoveryBackoffMs: 0,
+  recoveryBackoffMaxMs: 0,
   recoveryRetries: 0,
   serverLackOfAckTimeoutMs: 1,
   flushTimeoutMs: 1,
@@ -88,6 +99,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 const timerOptions = new Set<string>([
   "recoveryTimeoutMs",
   "recoveryBackoffMs",
+  "recoveryBackoffMaxMs",
   "serverLackOfAckTimeoutMs",
   "flushTimeoutMs",
   "streamPausedMaxWaitTimeMs",
@@ -138,6 +150,19 @@ function resolveRecordType(value: unknown, hasDescriptor: boolean): SupportedRec
   return value;
 }
 
+/** The cap of the doubling backoff (A.4): never below the first delay; given explicitly, refused if it is. */
+function resolveBackoffMax(given: unknown, recoveryBackoffMs: number): number {
+  if (given === undefined) return Math.max(DEFAULT_RECOVERY_BACKOFF_MAX_MS, recoveryBackoffMs);
+  const value = checkInteger("recoveryBackoffMaxMs", given, 0);
+  if (value < recoveryBackoffMs) {
+    throw new ZerobusError(
+      "invalid_argument",
+      `option recoveryBackoffMaxMs (${value}) must not be below recoveryBackoffMs (${recoveryBackoffMs}): it caps the doubling delay between attempts`,
+    );
+  }
+  return value;
+}
+
 /** Names other Zerobus SDKs use for our options, so a port gets a pointer instead of a silent no-op. */
 const renamedOptions: Readonly<Record<string, string>> = {
   maxInflightRequests: "maxInflightRecords",
@@ -172,13 +197,15 @@ export function resolveStreamOptions(
   const numeric = (key: NumericOption) =>
     checkInteger(key, pick(key as keyof typeof defaultStreamOptions), minimumOf[key]);
   const paused = given.streamPausedMaxWaitTimeMs;
+  const recoveryBackoffMs = numeric("recoveryBackoffMs");
   return Object.freeze({
     recordType: resolveRecordType(given.recordType, hasDescriptor),
     maxInflightRecords: numeric("maxInflightRecords"),
     maxInflightBytes: numeric("maxInflightBytes"),
     recovery: checkBoolean("recovery", pick("recovery")),
     recoveryTimeoutMs: numeric("recoveryTimeoutMs"),
-    recoveryBackoffMs: numeric("recoveryBackoffMs"),
+    recoveryBackoffMs,
+    recoveryBackoffMaxMs: resolveBackoffMax(given.recoveryBackoffMaxMs, recoveryBackoffMs),
     recoveryRetries: numeric("recoveryRetries"),
     serverLackOfAckTimeoutMs: numeric("serverLackOfAckTimeoutMs"),
     flushTimeoutMs: numeric("flushTimeoutMs"),

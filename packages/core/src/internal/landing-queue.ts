@@ -3,6 +3,7 @@ import { ZerobusError } from "../zerobus-error.js";
 import type { EntryPayload } from "./entry-ring.js";
 import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
 import { NumberQueue } from "./number-queue.js";
+import { SlowStart } from "./slow-start.js";
 import { batchRequestSize } from "./wire-size.js";
 
 /** One request for the connection to send: an `IngestRecordRequest` or an `IngestRecordBatchRequest`. */
@@ -32,6 +33,11 @@ export class LandingQueue {
   readonly #ring = new EntryRing();
   /** Logical end (exclusive) of each request sent on this connection and not yet acknowledged. */
   readonly #wireEnds = new NumberQueue();
+  /** Repeated-field bytes of each of those requests (what slow start doubles from). */
+  readonly #wireFieldBytes = new NumberQueue();
+  readonly #slowStart: SlowStart;
+  /** Whether an ack advanced on the current connection (A.15: else the next one starts slow). */
+  #progressed = false;
   #wireBase = 0;
   #wireNext = 0;
   #lastAck = -1;
@@ -46,6 +52,16 @@ export class LandingQueue {
   #recordsResent = 0;
   /** Successful reconnections (kept here so every counter of `stats()` lives in one place). */
   recoveries = 0;
+  /** Connections the server created, the first included. */
+  connections = 0;
+
+  /**
+   * `maxFieldBytes` bounds the repeated field of a coalesced batch so that the whole request stays within
+   * `maxMessageBytes` (see {@link maxBatchFieldBytes}); `log` receives slow start's changes of limits.
+   */
+  constructor(maxFieldBytes: number, log: (message: string) => void = () => {}) {
+    this.#slowStart = new SlowStart(maxFieldBytes, log);
+  }
 
   /** The oldest unacknowledged logical offset (everything below it is acknowledged). */
   get start(): number {
@@ -86,14 +102,16 @@ export class LandingQueue {
   }
 
   /**
-   * See `StreamEngine.nextRequest`. `maxFieldBytes` bounds the repeated field of a coalesced batch so
-   * that the whole request stays within `maxMessageBytes` (see {@link maxBatchFieldBytes}).
+   * See `StreamEngine.nextRequest`. Requests are cut at slow start's size limit, which is the coalescing
+   * limit unless a connection made no progress (A.15); `undefined` also when slow start's window is full.
    */
-  nextRequest(maxFieldBytes: number): WireRequest | undefined {
+  nextRequest(): WireRequest | undefined {
     const start = this.#sentEnd;
     const end = this.#ring.end;
     if (start >= end) return undefined;
-    const stop = this.#ring.coalesce(start, end, maxFieldBytes);
+    const slowStart = this.#slowStart;
+    if (!slowStart.allows(this.#wireEnds.length)) return undefined;
+    const stop = this.#ring.coalesce(start, end, slowStart.sizeLimit);
     let records: readonly WireRecord[];
     let recordBytes: readonly number[];
     let batch = true;
@@ -115,6 +133,7 @@ export class LandingQueue {
     this.#unsentBytes -= payloadBytes;
     this.#sentEnd = stop;
     this.#wireEnds.push(stop);
+    this.#wireFieldBytes.push(this.#ring.coalescedFieldBytes);
     return {
       wireOffset: this.#wireNext++,
       batch,
@@ -147,7 +166,12 @@ export class LandingQueue {
     if (upTo === this.#lastAck) return undefined;
     const index = upTo - this.#wireBase;
     const end = this.#wireEnds.at(index);
+    if (this.#slowStart.active) {
+      for (let i = 0; i <= index; i++) this.#slowStart.acknowledged(this.#wireFieldBytes.at(i));
+    }
     this.#wireEnds.drop(index + 1);
+    this.#wireFieldBytes.drop(index + 1);
+    this.#progressed = true;
     this.#wireBase = upTo + 1;
     this.#lastAck = upTo;
     this.#ring.releaseTo(end);
@@ -158,8 +182,18 @@ export class LandingQueue {
     return end;
   }
 
-  /** Sent-unacked entries go back to the front; wire offsets restart at 0. Returns the records to resend. */
+  /** Whether slow start's window has room for another request on this connection. */
+  get windowOpen(): boolean {
+    return this.#slowStart.allows(this.#wireEnds.length);
+  }
+
+  /**
+   * Sent-unacked entries go back to the front; wire offsets restart at 0. Returns the records to resend.
+   * A connection that ends with requests in flight and no ack that advanced restarts slow start (A.15).
+   */
   requeueSent(): number {
+    if (this.#wireEnds.length > 0 && !this.#progressed) this.#slowStart.restart();
+    this.#progressed = false;
     let resent = 0;
     for (let offset = this.#ring.start; offset < this.#sentEnd; offset++) {
       resent += recordCount(this.#ring.payloadAt(offset));
@@ -168,6 +202,7 @@ export class LandingQueue {
     this.#recordsResent += resent;
     this.#sentEnd = this.#ring.start;
     this.#wireEnds.clear();
+    this.#wireFieldBytes.clear();
     this.#wireBase = 0;
     this.#wireNext = 0;
     this.#lastAck = -1;
@@ -205,6 +240,8 @@ export class LandingQueue {
       bytesInFlight: this.#bytesInFlight,
       recordsResent: this.#recordsResent,
       recoveries: this.recoveries,
+      connections: this.connections,
+      requestSizeLimit: this.#slowStart.sizeLimit,
     };
   }
 }

@@ -185,24 +185,20 @@ describe("StreamEngine offsets and requests", () => {
     void stream.ingestRecord(rec(0));
     void stream.ingestRecords([rec(1), rec(2)]);
     drain(stream); // wire 0 = logical 0..1
+    stream.acknowledge(0); // progress on this connection: no slow start after it
+    void stream.ingestRecord(rec(7));
     void stream.ingestRecords([rec(3), rec(4)]);
     void stream.ingestRecord(rec(5));
-    drain(stream); // wire 1 = logical 2..3
+    drain(stream); // wire 1 = logical 2..4
     void stream.ingestRecords([rec(6)]); // queued, never sent
-    expect(stream.requeueSent()).toBe(6);
+    expect(stream.requeueSent()).toBe(4);
     const resent = drain(stream);
     expect(resent.map((r) => [r.wireOffset, r.records, r.firstOffset, r.lastOffset])).toEqual([
-      [0, [rec(0), rec(1), rec(2), rec(3), rec(4), rec(5), rec(6)], 0n, 4n],
+      [0, [rec(7), rec(3), rec(4), rec(5), rec(6)], 2n, 5n],
     ]);
-    expect(stream.getUnackedBatches()).toEqual([
-      [rec(0)],
-      [rec(1), rec(2)],
-      [rec(3), rec(4)],
-      [rec(5)],
-      [rec(6)],
-    ]);
+    expect(stream.getUnackedBatches()).toEqual([[rec(7)], [rec(3), rec(4)], [rec(5)], [rec(6)]]);
     expect(stream.acknowledge(0)).toBeUndefined();
-    expect(stream.stats()).toMatchObject({ recordsAcked: 7, recordsResent: 6, recordsInFlight: 0 });
+    expect(stream.stats()).toMatchObject({ recordsAcked: 8, recordsResent: 4, recordsInFlight: 0 });
   });
 
   it("re-sends sent-unacked requests first and in order on a new connection", () => {
@@ -302,6 +298,8 @@ describe("StreamEngine offsets and requests", () => {
       bytesInFlight: 11,
       recordsResent: 0,
       recoveries: 0,
+      connections: 0,
+      requestSizeLimit: maxBatchFieldBytes(stream.options.maxMessageBytes),
     });
     stream.acknowledge(0);
     stream.noteRecovery();

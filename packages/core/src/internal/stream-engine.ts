@@ -78,7 +78,7 @@ export class StreamEngine {
   readonly options: ResolvedStreamOptions;
   readonly #events: StreamEvents;
   readonly #logger: Logger;
-  readonly #queue = new LandingQueue();
+  readonly #queue: LandingQueue;
   readonly #roomWaiters = new RoomWaiters();
   readonly #offsetWaiters = new OffsetWaiters();
   #state: StreamState = "open";
@@ -95,7 +95,6 @@ export class StreamEngine {
    */
   #drainWaiters: ((failure: ZerobusError | undefined) => void)[] = [];
   readonly #largestSingle: number;
-  readonly #maxFieldBytes: number;
   readonly #runWake = (): void => {
     this.#wakeScheduled = false;
     // `closing` still sends: close() flushes what was accepted before it.
@@ -114,7 +113,10 @@ export class StreamEngine {
     this.#events = init.events ?? {};
     this.#logger = init.logger ?? silentLogger;
     this.#largestSingle = largestSingleRecord(this.options);
-    this.#maxFieldBytes = maxBatchFieldBytes(this.options.maxMessageBytes);
+    const logger = this.#logger;
+    this.#queue = new LandingQueue(maxBatchFieldBytes(this.options.maxMessageBytes), (message) =>
+      logger.debug(message),
+    );
     for (const batch of init.seed ?? []) {
       if (batch.length === 0) continue;
       // A one-record seed entry may have been a single ingest call: let it coalesce again.
@@ -232,10 +234,12 @@ export class StreamEngine {
    * `undefined` when nothing is queued. Consecutive queued entries, single records and batches from
    * `ingestRecords` alike, are coalesced into one batch request whose encoded size stays within
    * `maxMessageBytes` (PROTOCOL.md A.15); a batch is never split across requests (its records share one
-   * logical offset). A single record alone goes as an `IngestRecordRequest`.
+   * logical offset). A single record alone goes as an `IngestRecordRequest`. After a connection that made
+   * no progress, requests are smaller and fewer are in flight until acks come back (slow start, A.15):
+   * `undefined` then also means "wait for an ack" (the engine wakes the connection again when one comes).
    */
   nextRequest(): WireRequest | undefined {
-    return this.#queue.nextRequest(this.#maxFieldBytes);
+    return this.#queue.nextRequest();
   }
 
   /**
@@ -252,6 +256,8 @@ export class StreamEngine {
     this.#call("onAck", () => this.#events.onAck?.(upToOffset));
     this.#offsetWaiters.release(result);
     this.#admitWaiters();
+    // Slow start may have held queued requests back until this ack opened its window.
+    if (this.#queue.hasQueued && this.#wake !== undefined) this.#scheduleWake();
     return undefined;
   }
 
@@ -278,6 +284,11 @@ export class StreamEngine {
   /** Counts a successful reconnection in `stats().recoveries`. */
   noteRecovery(): void {
     this.#queue.recoveries++;
+  }
+
+  /** Counts a connection the server created (the first included) in `stats().connections`. */
+  noteConnection(): void {
+    this.#queue.connections++;
   }
 
   /**
