@@ -17,6 +17,7 @@ import type {
 import type { AckPolicy } from "../script/ack-policy.js";
 import type { ScriptCursor } from "../script/script-cursor.js";
 import { type CreateScriptStep, isCreateStep, type ScriptStep } from "../script/script-step.js";
+import type { TriggerCounts } from "../script/trigger-counts.js";
 import {
   GrpcStatusCode,
   invalidArgument,
@@ -62,7 +63,8 @@ export class MockConnection implements LiveConnection {
   #stream: CreatedStream | undefined;
   #token: IssuedToken | "any" | undefined;
   #expectedOffset = 0n;
-  #acceptedRequests = 0;
+  /** What was committed on this connection: what script triggers count. */
+  readonly #committed: TriggerCounts = { records: 0, requests: 0, bytes: 0 };
   #runner: StreamScriptRunner | undefined;
   #cursor: ScriptCursor<ScriptStep> | undefined;
   #ackPolicy: AckPolicy | undefined;
@@ -261,12 +263,7 @@ export class MockConnection implements LiveConnection {
           get open() {
             return connection.#state === "open";
           },
-          get recordCount() {
-            return connection.recording.recordCount;
-          },
-          get requestCount() {
-            return connection.#acceptedRequests;
-          },
+          counts: this.#committed,
         },
         this.#timers,
         (step) => runStreamStep(step, this.#stepTarget),
@@ -305,10 +302,20 @@ export class MockConnection implements LiveConnection {
       checkRecords: this.context.checks.records,
     });
     if (isStatus(records)) return refuse(records);
+    const counted: TriggerCounts = { records: records.length, requests: 1, bytes: size };
+    const cutting = this.#runner?.stepAt(counted);
+    if (cutting) {
+      // An `at` step ends the stream on this request instead of committing it: it is never acknowledged
+      // and the table does not count its records (README "Scripts").
+      this.recording.requests.push({ ...entry, records, uncommitted: true });
+      return this.#runner?.run(cutting);
+    }
     const accepted: RecordedRequest = { ...entry, records };
     this.recording.accept(accepted, this.context.keepRecords);
     this.#table?.recording.addRequest(accepted, this.context.keepRecords);
-    this.#acceptedRequests += 1;
+    this.#committed.records += counted.records;
+    this.#committed.requests += counted.requests;
+    this.#committed.bytes += counted.bytes;
     this.#acks.onRequest(offset ?? this.#expectedOffset, records.length);
     this.#expectedOffset += 1n;
     this.#runner?.evaluate();

@@ -1,6 +1,7 @@
 import { TableRecording } from "../recording/table-recording.js";
 import type { AckPolicy } from "../script/ack-policy.js";
 import { validateAckPolicy } from "../script/ack-policy.js";
+import { checkScript } from "../script/check-script.js";
 import { ScriptCursor, type ScriptHandle } from "../script/script-cursor.js";
 import { isAckStep, type ScriptOptions, type ScriptStep } from "../script/script-step.js";
 import type { MockConnection } from "./mock-connection.js";
@@ -22,6 +23,7 @@ export class TableState {
 
   /** Installs a script, replacing any earlier one (its cursor starts at the first step). */
   setScript(steps: readonly ScriptStep[], options: ScriptOptions = {}): ScriptHandle {
+    checkScript(steps);
     this.#steps = [...steps];
     this.#scope = options.scope ?? "table";
     this.#latestCursor = undefined;

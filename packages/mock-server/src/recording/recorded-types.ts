@@ -24,6 +24,12 @@ export interface RecordedRequest {
   receivedAt: number;
   /** Set when the server refused the request (and ended the stream with this status). */
   refused?: ResolvedStatus;
+  /**
+   * Set when a script step with an `at` trigger ended the stream on this request: it passed the checks but
+   * was never acknowledged, and its records are not counted as received by the table (a client must
+   * re-send them).
+   */
+  uncommitted?: true;
 }
 
 /** How a connection ended. */
@@ -54,9 +60,9 @@ export interface RecordedConnection {
   readonly recordType: "json" | "proto" | undefined;
   /** The decoded descriptor of a PROTO stream. */
   readonly descriptor: DescriptorProto | undefined;
-  /** Requests after the create, in order (refused ones included, flagged). */
+  /** Requests after the create, in order (refused and uncommitted ones included, flagged). */
   readonly requests: readonly RecordedRequest[];
-  /** Records accepted on this connection. */
+  /** Records accepted on this connection (not those of refused or uncommitted requests). */
   readonly recordCount: number;
   /** Highest wire offset accepted; -1n before any. */
   readonly maxOffset: bigint;

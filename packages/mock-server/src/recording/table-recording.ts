@@ -18,7 +18,9 @@ export interface WaitOptions {
 
 /**
  * Everything the server saw for one table: its connections, and every accepted request and record across
- * them in arrival order (duplicates from client re-sends included), with assertion and wait helpers.
+ * them in arrival order (duplicates from client re-sends included), with assertion and wait helpers. A
+ * request the server refused, or ended the stream on before committing it (an `at` script step), shows
+ * only in its connection's `requests`: its records were not received by the table.
  */
 export class TableRecording {
   readonly #connections: ConnectionRecorder[] = [];
@@ -87,6 +89,8 @@ export class TableRecording {
   /**
    * Asserts at-least-once delivery of distinct `expected` records: each arrived at least once, nothing else
    * arrived, and their first arrivals are in `expected` order. Returns how many arrivals were duplicates.
+   * Only accepted requests count, so a record whose one arrival was in an uncommitted request (an `at`
+   * step) was not delivered: a client that does not re-send it fails this assertion.
    */
   assertDelivered(expected: readonly ExpectedRecord[]): { duplicates: number } {
     const seen = new Set<string>();

@@ -4,15 +4,22 @@ import type { AckPolicy } from "./ack-policy.js";
 
 /**
  * When a stream step runs. Counts start when the step becomes the current one on a connection (at the create
- * response, or when the step before it ran on that connection). With several conditions, all must hold.
- * Without a trigger the step runs at once.
+ * response, or when the step before it ran on that connection), and only requests that passed the checks
+ * count. A count is reached by the request during which it gets to N, whether that request is one record
+ * or a batch. With several conditions, all must hold. Without a trigger an `after` step runs at once and
+ * an `at` step on the next request.
  */
 export interface StepTrigger {
-  /** After this many more records arrived (a batch counts each of its records). */
+  /** This many more records arrived (a batch counts each of its records). */
   records?: number;
-  /** After this many more requests arrived. */
+  /** This many more requests arrived (a batch counts once). */
   requests?: number;
-  /** After this many milliseconds. */
+  /**
+   * This many more request bytes arrived: the size of each encoded `EphemeralStreamRequest` message as the
+   * server decoded it (no 5-byte gRPC frame prefix; uncompressed), the create request excluded.
+   */
+  bytes?: number;
+  /** This many milliseconds passed. */
   ms?: number;
 }
 
@@ -38,22 +45,34 @@ export interface AcceptThenDropStep {
 /** Steps consumed by the next create on the table (the create phase). */
 export type CreateScriptStep = CreateStep | FailCreateStep | AcceptThenDropStep;
 
-/** End the live stream with any status (OK included). */
+/**
+ * End the live stream with any status (OK included). `after`: once the request that completes the trigger
+ * was recorded and acknowledged (per the ack policy), so the client has nothing to re-send. `at` (instead of
+ * `after`): on the request that completes the trigger, before acknowledging it, as a server or load balancer
+ * that cuts connections after so many bytes would; that request is recorded `uncommitted` and its records
+ * are not counted as received by the table, so the client must re-send them.
+ */
 export interface FailStep {
   fail: StatusSpec;
   after?: StepTrigger;
+  at?: StepTrigger;
 }
 
-/** End the live stream cleanly, with status OK. */
+/** End the live stream cleanly, with status OK (`after` and `at` as for {@link FailStep}). */
 export interface EndStep {
   end: true;
   after?: StepTrigger;
+  at?: StepTrigger;
 }
 
-/** Destroy the transport connection under the stream (every stream on that HTTP/2 connection ends). */
+/**
+ * Destroy the transport connection under the stream (every stream on that HTTP/2 connection ends); `after`
+ * and `at` as for {@link FailStep}.
+ */
 export interface DropStep {
   drop: true;
   after?: StepTrigger;
+  at?: StepTrigger;
 }
 
 /**
@@ -124,8 +143,8 @@ export type StreamScriptStep =
  * after it wait:
  * - create steps are consumed by the next create on the table (a create meeting any other step is accepted
  *   with defaults and the step stays for the live stream);
- * - stream steps run on a live stream when their `after` trigger holds; one whose stream ends first stays
- *   current for the next connection;
+ * - stream steps run on a live stream when their `after` trigger holds, or (`at`) on the request that
+ *   completes their trigger; one whose stream ends first stays current for the next connection;
  * - `ack` steps apply as soon as the cursor reaches them.
  */
 export type ScriptStep = CreateScriptStep | StreamScriptStep | AckStep;
@@ -142,6 +161,11 @@ export interface ScriptOptions {
 /** Whether a step is consumed by a create. */
 export function isCreateStep(step: ScriptStep): step is CreateScriptStep {
   return "create" in step || "failCreate" in step || "acceptThenDrop" in step;
+}
+
+/** Whether a step ends the stream (and so may use an `at` trigger). */
+export function isEndingStep(step: ScriptStep): step is FailStep | EndStep | DropStep {
+  return "fail" in step || "end" in step || "drop" in step;
 }
 
 /** Whether a step only changes the ack policy. */
