@@ -77,7 +77,7 @@ describe("a close signal", () => {
     const table = nextTable();
     server.script(table, [
       { ack: "never" },
-      { fail: GrpcStatusCode.UNAVAILABLE, after: { records: 2 } },
+      { fail: GrpcStatusCode.UNAVAILABLE, after: { records: 3 } },
       { closeSignal: { seconds: 5, thenEnd: false }, after: { records: 3 } },
     ]);
     const js = backend();
@@ -88,15 +88,20 @@ describe("a close signal", () => {
       headers,
       { events: { onStateChange: (state) => states.push(state) } },
     );
+    // The first connection makes progress, so the next one re-sends at full size (no slow start).
     await stream.ingestRecord('{"i":0}');
+    await server.table(table).waitForRecords(1);
+    server.live(table)[0]?.ack(0n);
+    await expect.poll(() => stream.stats().recordsAcked).toBe(1);
     await stream.ingestRecord('{"i":1}');
-    await server.table(table).waitForRecords(4);
     await stream.ingestRecord('{"i":2}');
     await server.table(table).waitForRecords(5);
+    await stream.ingestRecord('{"i":3}');
+    await server.table(table).waitForRecords(6);
     await expect.poll(() => stream.state).toBe("paused");
-    // Acknowledges the two re-sent records only: the third is still in flight, the pause goes on.
+    // Acknowledges the two re-sent records only: the fourth is still in flight, the pause goes on.
     server.live(table)[0]?.ack(0n);
-    await expect.poll(() => stream.stats().recordsAcked).toBe(2);
+    await expect.poll(() => stream.stats().recordsAcked).toBe(3);
     expect(stream.state).toBe("paused");
     server.live(table)[0]?.ack(1n);
     await stream.flush();
