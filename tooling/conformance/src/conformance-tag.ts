@@ -20,6 +20,7 @@ export const conformanceTags = [
   "proxy",
   "cancellation",
   "soak",
+  "delivery",
 ] as const;
 
 /** One scenario tag. */

@@ -34,6 +34,8 @@ export interface OpenOptions extends Omit<OpenStreamContext, "seed"> {
   /** Defaults to a provider that fetches a fresh token from the mock server and records each call. */
   provider?: HeadersProvider;
   descriptorProto?: Uint8Array;
+  /** The backend to open it on; defaults to the test's {@link Harness.backend}. */
+  via?: Backend;
 }
 
 /** The per-file state every scenario uses: the mock server, a backend per test, cleanup. */
@@ -45,6 +47,11 @@ export interface Harness {
   table(): string;
   /** The backend of the current test (created on first use, closed after the test). */
   backend(): Backend;
+  /**
+   * Another backend of the same kind that connects to `endpoint` (a fault proxy in front of the mock
+   * server, say) instead of the server itself; closed after the test unless closed before.
+   */
+  backendAt(endpoint: string): Backend;
   /** Opens a stream on the current test's backend with `fastOptions` under the given options. */
   open(table: string, options?: OpenOptions): Promise<BackendStream>;
   /** The reasons the default provider was called with, per table, in order. */
@@ -62,6 +69,7 @@ let tableCounter = 0;
 export function useHarness(createBackend: CreateBackend, serverOptions: MockServerOptions = {}): Harness {
   let server: MockServer | undefined;
   let current: Backend | undefined;
+  let others: Backend[] = [];
   let streams: BackendStream[] = [];
   let capabilities: BackendCapabilities = {};
   const reasons = new Map<string, HeadersContext["reason"][]>();
@@ -72,6 +80,8 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
   afterEach(async () => {
     await Promise.allSettled(streams.map((stream) => stream.close({ signal: AbortSignal.timeout(2_000) })));
     await current?.close();
+    await Promise.allSettled(others.map((backend) => backend.close()));
+    others = [];
     streams = [];
     current = undefined;
     reasons.clear();
@@ -81,6 +91,14 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
     await server?.close();
   });
 
+  const backendFor = (endpoint: string) =>
+    createBackend({
+      endpoint,
+      allowInsecure: true,
+      workspaceId: "1234567890123456",
+      logger: silentLogger,
+      ...(harness.server.ca ? { tls: { ca: harness.server.ca } } : {}),
+    });
   const harness: Harness = {
     get server() {
       if (!server) throw new Error("the mock server starts in beforeAll");
@@ -91,15 +109,14 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
     },
     table: () => `main.conformance.t${++tableCounter}_${process.pid}`,
     backend() {
-      current ??= createBackend({
-        endpoint: harness.server.endpoint,
-        allowInsecure: true,
-        workspaceId: "1234567890123456",
-        logger: silentLogger,
-        ...(harness.server.ca ? { tls: { ca: harness.server.ca } } : {}),
-      });
+      current ??= backendFor(harness.server.endpoint);
       capabilities = current.capabilities;
       return current;
+    },
+    backendAt(endpoint) {
+      const backend = backendFor(endpoint);
+      others.push(backend);
+      return backend;
     },
     provider: () => ({
       getHeaders(context) {
@@ -110,15 +127,14 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
       },
     }),
     reasons: (table) => reasons.get(table) ?? [],
-    async open(tableName, { options, provider, descriptorProto, ...context } = {}) {
+    async open(tableName, { options, provider, descriptorProto, via, ...context } = {}) {
       const table: TableDescriptor = descriptorProto ? { tableName, descriptorProto } : { tableName };
       const resolved = resolveStreamOptions(
         { ...fastOptions, ...options },
         { hasDescriptor: !!descriptorProto },
       );
-      const stream = await harness
-        .backend()
-        .openStream(table, resolved, provider ?? harness.provider(), context);
+      const backend = via ?? harness.backend();
+      const stream = await backend.openStream(table, resolved, provider ?? harness.provider(), context);
       streams.push(stream);
       return stream;
     },

@@ -8,6 +8,7 @@ import { backpressureAndConcurrencyScenarios } from "./scenarios/backpressure-an
 import { creationScenarios } from "./scenarios/creation.js";
 import { ingestAndCloseScenarios } from "./scenarios/ingest-and-close.js";
 import { malformedScenarios } from "./scenarios/malformed.js";
+import { progressAndPacingScenarios } from "./scenarios/progress-and-pacing.js";
 import { proxyAndSoakScenarios } from "./scenarios/proxy-and-soak.js";
 import { recoveryScenarios } from "./scenarios/recovery.js";
 import { refusalAndCancellationScenarios } from "./scenarios/refusals-and-cancellation.js";
@@ -46,6 +47,7 @@ const scenarioGroups: ((harness: Harness, on: TagFilter) => void)[] = [
   unackedAndRecreateScenarios,
   refusalAndCancellationScenarios,
   proxyAndSoakScenarios,
+  progressAndPacingScenarios,
 ];
 
 /**
