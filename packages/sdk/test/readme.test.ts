@@ -6,6 +6,7 @@ import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZerobusSdk } from "../src/index.js";
 
 const run = promisify(execFile);
 const packageDir = join(import.meta.dirname, "..");
@@ -23,6 +24,16 @@ function toModule(source: string): string {
   return ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   }).outputText;
+}
+
+/** Whether the native addon loads on this machine. */
+function nativeBuilt(): boolean {
+  try {
+    new ZerobusSdk("http://127.0.0.1:1", undefined, { backend: "native", allowInsecure: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let server: MockServer;
@@ -74,5 +85,18 @@ describe("README code blocks", () => {
       if (block.includes("ZEROBUS_TABLE_NAME"))
         expect(server.table(table).recordCount).toBeGreaterThan(before);
     });
+    // "Testing your code" starts its own plaintext server, so it needs no CA setup to run on the native
+    // backend too: its recovery assertions must hold whichever backend `auto` picks for a user.
+    if (block.includes("createMockServer(") && nativeBuilt()) {
+      it(`block ${index + 1} runs on the native backend: ${firstLine.slice(0, 60)}`, async () => {
+        const file = join(workDir, `block-${index + 1}-native.mjs`);
+        writeFileSync(file, toModule(block));
+        await run(process.execPath, [file], {
+          cwd: workDir,
+          env: { ...process.env, ...env, ZEROBUS_BACKEND: "native" },
+          timeout: 30_000,
+        });
+      });
+    }
   });
 });
