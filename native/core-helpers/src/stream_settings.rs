@@ -134,7 +134,7 @@ mod tests {
         for endpoint in ["http://127.0.0.1:1", "https://123.zerobus.example.com"] {
             let settings = StreamSettings {
                 endpoint: endpoint.into(),
-                sdk_identifier: "zerobus-sdk-ts/0.1.0".into(),
+                sdk_identifier: "zerobus-node/0.1.0".into(),
                 application_name: Some("my-app/1.0".into()),
                 ..Default::default()
             };
@@ -147,7 +147,7 @@ mod tests {
     fn refuses_an_application_name_that_is_not_a_header_value() {
         let settings = StreamSettings {
             endpoint: "http://127.0.0.1:1".into(),
-            sdk_identifier: "zerobus-sdk-ts/0.1.0".into(),
+            sdk_identifier: "zerobus-node/0.1.0".into(),
             application_name: Some("bad\u{7f}name".into()),
             ..Default::default()
         };

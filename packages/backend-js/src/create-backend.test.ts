@@ -83,11 +83,11 @@ describe("backend-js against a real socket", () => {
     const metadata = server.calls[0]?.metadata;
     expect(metadata?.get("authorization")).toEqual(["Bearer t0ken"]);
     expect(metadata?.get("x-databricks-zerobus-table-name")).toEqual(["main.default.t"]);
-    expect(metadata?.get("x-zerobus-sdk")).toEqual([`zerobus-sdk-ts/${VERSION}`]);
+    expect(metadata?.get("x-zerobus-sdk")).toEqual([`zerobus-node/${VERSION}`]);
     const agent = String(metadata?.get("user-agent")[0]);
     expect(agent).toMatch(
       new RegExp(
-        `^zerobus-sdk-ts/${VERSION} \\(@zerobus/backend-js/${VERSION}; backend=js\\) orders-loader/2\\.1 grpc-node-js/`,
+        `^zerobus-node/${VERSION} \\(@zerobus/backend-js/${VERSION}; backend=js\\) orders-loader/2\\.1 grpc-node-js/`,
       ),
     );
   });

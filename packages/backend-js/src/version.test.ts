@@ -11,13 +11,11 @@ describe("version and user agent", () => {
     };
     expect(PACKAGE_NAME).toBe(manifest.name);
     expect(VERSION).toBe(manifest.version);
-    expect(SDK_HEADER_VALUE).toBe(`zerobus-sdk-ts/${manifest.version}`);
+    expect(SDK_HEADER_VALUE).toBe(`zerobus-node/${manifest.version}`);
   });
 
   it("names the application when given and refuses one that is not printable ASCII", () => {
-    expect(userAgent(undefined)).toBe(
-      `zerobus-sdk-ts/${VERSION} (@zerobus/backend-js/${VERSION}; backend=js)`,
-    );
+    expect(userAgent(undefined)).toBe(`zerobus-node/${VERSION} (@zerobus/backend-js/${VERSION}; backend=js)`);
     expect(userAgent("etl/1.0")).toMatch(/ etl\/1\.0$/);
     expect(() => userAgent("bad\nname")).toThrow(expect.objectContaining({ code: "invalid_argument" }));
   });

@@ -101,7 +101,7 @@ describe("createBackend (native)", () => {
     expect(contexts[0]).toMatchObject({ tableName: table, endpoint: server.endpoint, workspaceId: "1234" });
     const metadata = server.table(table).connections[0]?.metadata ?? {};
     expect(metadata["x-databricks-zerobus-table-name"]).toBe(table);
-    expect(metadata["x-zerobus-sdk"]).toBe(`zerobus-sdk-ts/${VERSION}`);
+    expect(metadata["x-zerobus-sdk"]).toBe(`zerobus-node/${VERSION}`);
     expect(String(metadata["user-agent"])).toContain("backend=native");
   });
 

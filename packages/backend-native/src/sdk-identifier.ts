@@ -1,9 +1,9 @@
-import { PACKAGE_NAME, VERSION } from "./version.js";
+import { PACKAGE_NAME, SDK_HEADER_VALUE, VERSION } from "./version.js";
 
 /**
- * The user agent the core sets on its connection (PROTOCOL.md A.12): our SDK with its version, this
+ * The user agent the core sets on its connection (PROTOCOL.md A.12): our product token (`zerobus-node/<version>`), this
  * package and backend, and the wrapped core; the core appends `applicationName` and tonic its own name.
  */
 export function sdkIdentifier(coreVersion: string): string {
-  return `zerobus-sdk-ts/${VERSION} (${PACKAGE_NAME}/${VERSION}; backend=native; zerobus-sdk-rs/${coreVersion})`;
+  return `${SDK_HEADER_VALUE} (${PACKAGE_NAME}/${VERSION}; backend=native; zerobus-sdk-rs/${coreVersion})`;
 }
