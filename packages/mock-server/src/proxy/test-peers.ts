@@ -107,5 +107,7 @@ export async function connectPeer(address: string): Promise<Peer> {
 
 /** `size` bytes that differ from their neighbours, so a lost, repeated or reordered chunk shows. */
 export function pattern(size: number): Buffer {
-  return Buffer.from(Array.from({ length: size }, (_, index) => (index * 7 + (index >> 8)) % 251));
+  const bytes = Buffer.alloc(size);
+  for (let index = 0; index < size; index++) bytes[index] = (index * 7 + (index >> 8)) % 251;
+  return bytes;
 }
