@@ -28,6 +28,18 @@ export {
 export { TOKEN_PATH } from "./oauth/token-http-path.js";
 export type { TokenStep } from "./oauth/token-step.js";
 export type { IssuedToken, TokenFilter, TokenRefusal } from "./oauth/token-store.js";
+export type { ConnectionCloser, FaultProxyConnection, FaultProxyEvent } from "./proxy/connection-log.js";
+export { createFaultProxy } from "./proxy/create-fault-proxy.js";
+export type {
+  CutFault,
+  CutHow,
+  DelayFault,
+  FaultDirection,
+  FaultPlan,
+  StallFault,
+  ThrottleFault,
+} from "./proxy/fault-plan.js";
+export type { FaultProxy, FaultProxyOptions } from "./proxy/fault-proxy.js";
 export type { ExpectedRecord } from "./recording/record-matching.js";
 export type {
   ConnectionEnd,

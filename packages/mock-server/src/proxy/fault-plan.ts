@@ -47,9 +47,9 @@ export interface ThrottleFault {
  * reset at once and the server never sees it.
  */
 export interface FaultPlan {
-  refuse?: true;
-  cut?: CutFault;
-  stall?: StallFault;
-  delay?: DelayFault;
-  throttle?: ThrottleFault;
+  refuse?: true | undefined;
+  cut?: CutFault | undefined;
+  stall?: StallFault | undefined;
+  delay?: DelayFault | undefined;
+  throttle?: ThrottleFault | undefined;
 }
