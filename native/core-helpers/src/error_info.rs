@@ -29,6 +29,65 @@ pub struct ErrorInfo {
     pub message: String,
     /// True when the error is our headers provider's refusal (see [`HEADERS_PROVIDER_MARKER`]).
     pub from_headers_provider: bool,
+    /// What the core reported, kept as the `cause` of the TS error; `None` when the binding raised
+    /// the error itself. Boxed: errors travel in `Result`s, which should stay small.
+    pub cause: Option<Box<CoreCause>>,
+}
+
+/// A core error as the core reported it: its variant and, when it carried a gRPC status, the status.
+/// Built from the variant's fields, never from a status's `Display` (which prints the response
+/// metadata); the core's own texts never hold a token (it stopped quoting header values in 2.x).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CoreCause {
+    /// The core's `ZerobusError` variant, e.g. `CreateStreamError`.
+    pub variant: String,
+    /// `<variant>: <code> <NAME>: <status message>` for a status, else `<variant>: <core's text>`.
+    pub message: String,
+    /// The status code and message, when the core reported a status.
+    pub status: Option<(i32, String)>,
+}
+
+impl CoreCause {
+    /// Describes `error` as the core reported it.
+    pub fn of(error: &ZerobusError) -> Self {
+        let variant = variant_name(error);
+        match error {
+            ZerobusError::CreateStreamError(status) | ZerobusError::StreamClosedError(status) => {
+                let code = status.code();
+                Self {
+                    message: format!(
+                        "{variant}: {} {}: {}",
+                        code as i32,
+                        status_name(code),
+                        status.message()
+                    ),
+                    variant,
+                    status: Some((code as i32, status.message().to_string())),
+                }
+            }
+            _ => Self {
+                message: format!("{variant}: {error}"),
+                variant,
+                status: None,
+            },
+        }
+    }
+}
+
+/// The variant's name, read off its `Debug` form so that variants a newer core adds are named too.
+fn variant_name(error: &ZerobusError) -> String {
+    format!("{error:?}")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// The status name as grpc-js prints it in its errors (`7 PERMISSION_DENIED: …`).
+fn status_name(code: Code) -> String {
+    match code {
+        Code::Ok => "OK".to_string(),
+        code => code_name(code).to_ascii_uppercase(),
+    }
 }
 
 impl ErrorInfo {
@@ -39,6 +98,7 @@ impl ErrorInfo {
             grpc_code: None,
             message: message.into(),
             from_headers_provider: false,
+            cause: None,
         }
     }
 
@@ -50,6 +110,13 @@ impl ErrorInfo {
     /// Converts a core error. Every message comes from the core's `Display` text, which never holds a
     /// token (the core does not quote header values since 2.x).
     pub fn from_core(error: &ZerobusError, origin: ErrorOrigin) -> Self {
+        Self {
+            cause: Some(Box::new(CoreCause::of(error))),
+            ..Self::mapped(error, origin)
+        }
+    }
+
+    fn mapped(error: &ZerobusError, origin: ErrorOrigin) -> Self {
         match error {
             ZerobusError::CreateStreamError(status) | ZerobusError::StreamClosedError(status) => {
                 from_status(status.code(), status.message())
@@ -198,7 +265,10 @@ mod tests {
     use tonic::Status;
 
     fn live(status: Status) -> ErrorInfo {
-        ErrorInfo::from_core(&ZerobusError::StreamClosedError(status), ErrorOrigin::LiveStream)
+        ErrorInfo::from_core(
+            &ZerobusError::StreamClosedError(status),
+            ErrorOrigin::LiveStream,
+        )
     }
 
     #[test]
@@ -233,7 +303,12 @@ mod tests {
             assert!(!info.retryable, "{code:?}");
             assert_eq!(info.grpc_code, Some(code as i32));
         }
-        for code in [Code::Cancelled, Code::Aborted, Code::Internal, Code::DataLoss] {
+        for code in [
+            Code::Cancelled,
+            Code::Aborted,
+            Code::Internal,
+            Code::DataLoss,
+        ] {
             assert!(live(Status::new(code, "x")).retryable, "{code:?}");
         }
     }
@@ -261,9 +336,15 @@ mod tests {
 
     #[test]
     fn local_timeouts_and_protocol_errors_get_their_own_codes() {
-        assert_eq!(live(Status::deadline_exceeded("Server ack timeout")).code, "ack_timeout");
+        assert_eq!(
+            live(Status::deadline_exceeded("Server ack timeout")).code,
+            "ack_timeout"
+        );
         let info = live(Status::internal("Missing ack offset in server response"));
-        assert_eq!((info.code, info.retryable, info.grpc_code), ("protocol_error", true, None));
+        assert_eq!(
+            (info.code, info.retryable, info.grpc_code),
+            ("protocol_error", true, None)
+        );
         assert_eq!(
             live(Status::deadline_exceeded("Stream creation timed out")).code,
             "deadline_exceeded"
@@ -278,7 +359,10 @@ mod tests {
             (info.code, info.retryable, info.grpc_code),
             ("invalid_argument", false, Some(3))
         );
-        assert_eq!(ErrorInfo::from_core(&error, ErrorOrigin::Call).grpc_code, None);
+        assert_eq!(
+            ErrorInfo::from_core(&error, ErrorOrigin::Call).grpc_code,
+            None
+        );
     }
 
     #[test]
@@ -295,16 +379,93 @@ mod tests {
     #[test]
     fn other_core_variants_map_to_stable_codes() {
         let cases = [
-            (ZerobusError::UnexpectedStreamResponseError("x".into()), "protocol_error", true),
-            (ZerobusError::InvalidStateError("x".into()), "invalid_state", false),
-            (ZerobusError::FailedToEstablishTlsConnectionError, "unavailable", true),
-            (ZerobusError::InvalidTableName("x".into()), "invalid_argument", false),
-            (ZerobusError::InvalidUCTokenError("x".into()), "auth_failed", false),
+            (
+                ZerobusError::UnexpectedStreamResponseError("x".into()),
+                "protocol_error",
+                true,
+            ),
+            (
+                ZerobusError::InvalidStateError("x".into()),
+                "invalid_state",
+                false,
+            ),
+            (
+                ZerobusError::FailedToEstablishTlsConnectionError,
+                "unavailable",
+                true,
+            ),
+            (
+                ZerobusError::InvalidTableName("x".into()),
+                "invalid_argument",
+                false,
+            ),
+            (
+                ZerobusError::InvalidUCTokenError("x".into()),
+                "auth_failed",
+                false,
+            ),
         ];
         for (error, code, retryable) in cases {
             let info = ErrorInfo::from_core(&error, ErrorOrigin::Create);
             assert_eq!((info.code, info.retryable), (code, retryable), "{error:?}");
         }
+    }
+
+    #[test]
+    fn every_core_error_keeps_what_the_core_reported_as_its_cause() {
+        let info = ErrorInfo::from_core(
+            &ZerobusError::CreateStreamError(Status::permission_denied("no access")),
+            ErrorOrigin::Create,
+        );
+        let cause = info.cause.expect("a cause");
+        assert_eq!(cause.variant, "CreateStreamError");
+        assert_eq!(
+            cause.message,
+            "CreateStreamError: 7 PERMISSION_DENIED: no access"
+        );
+        assert_eq!(cause.status, Some((7, "no access".to_string())));
+        let cause = live(Status::ok("")).cause.expect("a cause");
+        assert_eq!(cause.message, "StreamClosedError: 0 OK: ");
+        let errors = [
+            ZerobusError::InvalidArgument("bad row".into()),
+            ZerobusError::UnexpectedStreamResponseError("x".into()),
+            ZerobusError::InvalidStateError("x".into()),
+            ZerobusError::FailedToEstablishTlsConnectionError,
+            ZerobusError::ConnectionTimeout("x".into()),
+            ZerobusError::TokenFetchError("x".into()),
+            ZerobusError::InvalidTableName("x".into()),
+            ZerobusError::InvalidUCTokenError("x".into()),
+            ZerobusError::ChannelCreationError("x".into()),
+        ];
+        for error in errors {
+            let cause = ErrorInfo::from_core(&error, ErrorOrigin::LiveStream)
+                .cause
+                .expect("a cause");
+            assert!(
+                format!("{error:?}").starts_with(&cause.variant),
+                "{error:?}"
+            );
+            assert_eq!(cause.message, format!("{}: {error}", cause.variant));
+            assert_eq!(cause.status, None);
+        }
+    }
+
+    #[test]
+    fn a_status_cause_leaves_out_the_response_metadata() {
+        let mut status = Status::unavailable("node restarting");
+        status
+            .metadata_mut()
+            .insert("x-debug", "internal".parse().expect("a header value"));
+        let cause = live(status).cause.expect("a cause");
+        assert_eq!(
+            cause.message,
+            "StreamClosedError: 14 UNAVAILABLE: node restarting"
+        );
+    }
+
+    #[test]
+    fn binding_errors_have_no_core_cause() {
+        assert_eq!(ErrorInfo::binding("invalid_state", "x").cause, None);
     }
 
     #[test]

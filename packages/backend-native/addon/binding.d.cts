@@ -33,6 +33,17 @@ export declare class NativeStream {
 /** The version of `databricks-zerobus-ingest-sdk` this addon wraps. */
 export declare function coreVersion(): string
 
+/** A [`CoreCause`] as a JS object: `code` and `details` as on grpc-js's `ServiceError`. */
+export interface NativeErrorCause {
+  /** The core's error variant, e.g. `CreateStreamError`. */
+  variant: string
+  message: string
+  /** The gRPC status code, when the core reported a status. */
+  code?: number
+  /** The status message, when the core reported a status. */
+  details?: string
+}
+
 /** An [`ErrorInfo`] as a JS object. */
 export interface NativeErrorInfo {
   code: string
@@ -40,6 +51,8 @@ export interface NativeErrorInfo {
   grpcCode?: number
   message: string
   fromHeadersProvider: boolean
+  /** What the core reported; absent when the binding raised the error itself. */
+  cause?: NativeErrorCause
 }
 
 /** One event for the JS side. `kind` is `headers`, `ack`, `connected`, `recovering` or `failed`. */

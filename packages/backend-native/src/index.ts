@@ -9,6 +9,7 @@ export { nativeCapabilities } from "./capabilities.js";
 export { createBackend } from "./create-backend.js";
 export type { NativeAddon } from "./load-native.js";
 export { isNativeAvailable, loadNative } from "./load-native.js";
+export { NativeCoreError } from "./native-core-error.js";
 export { errorFromInfo, errorFromNative } from "./native-error.js";
 export type { NativeLogLevel } from "./set-native-logger.js";
 export { setNativeLogger } from "./set-native-logger.js";

@@ -1,14 +1,16 @@
 import type { ZerobusErrorCode } from "@zerobus/core";
 import { isZerobusError, ZerobusError, ZerobusErrorCodes } from "@zerobus/core";
 import type { NativeErrorInfo } from "../addon/binding.cjs";
+import { NativeCoreError } from "./native-core-error.js";
 
 /** Prefix of a native error message that carries a {@link NativeErrorInfo} as JSON (see `native/binding/src/errors.rs`). */
 const ERROR_PREFIX = "ZEROBUS_NATIVE_ERROR:";
 
 /**
  * The one conversion of a native error into a `ZerobusError`: the Rust side already chose the code,
- * `retryable` and `grpcCode` (PROTOCOL.md A.3, A.14). An error that our headers provider reported to
- * the core becomes the provider's own error (`providerError`), which the TS side kept.
+ * `retryable` and `grpcCode` (PROTOCOL.md A.3, A.14); what the core reported becomes the `cause`, a
+ * {@link NativeCoreError}. An error that our headers provider reported to the core becomes the
+ * provider's own error (`providerError`), which the TS side kept.
  */
 export function errorFromInfo(info: NativeErrorInfo, providerError?: ZerobusError): ZerobusError {
   if (info.fromHeadersProvider && providerError !== undefined) return providerError;
@@ -18,6 +20,8 @@ export function errorFromInfo(info: NativeErrorInfo, providerError?: ZerobusErro
   return new ZerobusError(code, info.message, {
     retryable: info.retryable,
     ...(info.grpcCode === undefined || info.grpcCode === null ? {} : { grpcCode: info.grpcCode }),
+    // Null in a thrown error's JSON, absent in an event's object.
+    ...(info.cause === undefined || info.cause === null ? {} : { cause: new NativeCoreError(info.cause) }),
   });
 }
 
