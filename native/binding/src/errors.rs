@@ -71,8 +71,5 @@ pub fn to_napi(info: &ErrorInfo) -> napi::Error {
             "details": cause.status.as_ref().map(|(_, details)| details),
         })),
     });
-    napi::Error::new(
-        napi::Status::GenericFailure,
-        format!("{ERROR_PREFIX}{json}"),
-    )
+    napi::Error::new(napi::Status::GenericFailure, format!("{ERROR_PREFIX}{json}"))
 }

@@ -265,10 +265,7 @@ mod tests {
     use tonic::Status;
 
     fn live(status: Status) -> ErrorInfo {
-        ErrorInfo::from_core(
-            &ZerobusError::StreamClosedError(status),
-            ErrorOrigin::LiveStream,
-        )
+        ErrorInfo::from_core(&ZerobusError::StreamClosedError(status), ErrorOrigin::LiveStream)
     }
 
     #[test]
@@ -303,12 +300,7 @@ mod tests {
             assert!(!info.retryable, "{code:?}");
             assert_eq!(info.grpc_code, Some(code as i32));
         }
-        for code in [
-            Code::Cancelled,
-            Code::Aborted,
-            Code::Internal,
-            Code::DataLoss,
-        ] {
+        for code in [Code::Cancelled, Code::Aborted, Code::Internal, Code::DataLoss] {
             assert!(live(Status::new(code, "x")).retryable, "{code:?}");
         }
     }
@@ -336,15 +328,9 @@ mod tests {
 
     #[test]
     fn local_timeouts_and_protocol_errors_get_their_own_codes() {
-        assert_eq!(
-            live(Status::deadline_exceeded("Server ack timeout")).code,
-            "ack_timeout"
-        );
+        assert_eq!(live(Status::deadline_exceeded("Server ack timeout")).code, "ack_timeout");
         let info = live(Status::internal("Missing ack offset in server response"));
-        assert_eq!(
-            (info.code, info.retryable, info.grpc_code),
-            ("protocol_error", true, None)
-        );
+        assert_eq!((info.code, info.retryable, info.grpc_code), ("protocol_error", true, None));
         assert_eq!(
             live(Status::deadline_exceeded("Stream creation timed out")).code,
             "deadline_exceeded"
@@ -359,10 +345,7 @@ mod tests {
             (info.code, info.retryable, info.grpc_code),
             ("invalid_argument", false, Some(3))
         );
-        assert_eq!(
-            ErrorInfo::from_core(&error, ErrorOrigin::Call).grpc_code,
-            None
-        );
+        assert_eq!(ErrorInfo::from_core(&error, ErrorOrigin::Call).grpc_code, None);
     }
 
     #[test]
@@ -379,31 +362,11 @@ mod tests {
     #[test]
     fn other_core_variants_map_to_stable_codes() {
         let cases = [
-            (
-                ZerobusError::UnexpectedStreamResponseError("x".into()),
-                "protocol_error",
-                true,
-            ),
-            (
-                ZerobusError::InvalidStateError("x".into()),
-                "invalid_state",
-                false,
-            ),
-            (
-                ZerobusError::FailedToEstablishTlsConnectionError,
-                "unavailable",
-                true,
-            ),
-            (
-                ZerobusError::InvalidTableName("x".into()),
-                "invalid_argument",
-                false,
-            ),
-            (
-                ZerobusError::InvalidUCTokenError("x".into()),
-                "auth_failed",
-                false,
-            ),
+            (ZerobusError::UnexpectedStreamResponseError("x".into()), "protocol_error", true),
+            (ZerobusError::InvalidStateError("x".into()), "invalid_state", false),
+            (ZerobusError::FailedToEstablishTlsConnectionError, "unavailable", true),
+            (ZerobusError::InvalidTableName("x".into()), "invalid_argument", false),
+            (ZerobusError::InvalidUCTokenError("x".into()), "auth_failed", false),
         ];
         for (error, code, retryable) in cases {
             let info = ErrorInfo::from_core(&error, ErrorOrigin::Create);
