@@ -1,17 +1,19 @@
 import type { Backend, HeadersContext } from "@zerobus/core";
-import { RecordType, resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { createMockServer, type MockServer } from "@zerobus/mock-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBackend } from "./create-backend.js";
-import type { FakeServer } from "./testing/fake-server.js";
-import { startFakeServer } from "./testing/fake-server.js";
-import { recordsOf } from "./testing/records.js";
 import { VERSION } from "./version.js";
 
-let server: FakeServer;
+let server: MockServer;
 let backend: Backend;
+// A token the mock issued for every table: a stream opens only if the backend sent it as given.
+let token: { getHeaders: () => Record<string, string> };
 
 beforeEach(async () => {
-  server = await startFakeServer();
+  server = await createMockServer();
+  const { token: issued } = server.issueToken();
+  token = { getHeaders: () => ({ authorization: `Bearer ${issued}` }) };
   backend = createBackend({
     endpoint: server.endpoint,
     allowInsecure: true,
@@ -27,7 +29,6 @@ afterEach(async () => {
 });
 
 const jsonOptions = resolveStreamOptions({}, { hasDescriptor: false });
-const token = { getHeaders: () => ({ authorization: "Bearer t0ken" }) };
 
 describe("backend-js against a real socket", () => {
   it("creates a stream, ingests single records and a batch, and closes after everything is acknowledged", async () => {
@@ -35,7 +36,7 @@ describe("backend-js against a real socket", () => {
     const stream = await backend.openStream({ tableName: "main.default.t" }, jsonOptions, token, {
       events: { onAck: (offset) => acks.push(offset) },
     });
-    expect(stream.streamId).toBe("stream-1");
+    expect(stream.streamId).toBe(server.table("main.default.t").connections[0]?.streamId);
     expect(stream.state).toBe("open");
     expect(await stream.ingestRecord('{"a":1}')).toBe(0n);
     expect(await stream.ingestRecords(['{"a":2}', '{"a":3}'])).toBe(1n);
@@ -46,12 +47,9 @@ describe("backend-js against a real socket", () => {
     await stream.close();
     await stream.close();
     expect(stream.state).toBe("closed");
-    const [call] = server.calls;
-    expect(call?.requests[0]?.payload).toMatchObject({
-      case: "createStream",
-      value: { tableName: "main.default.t", recordType: RecordType.Json },
-    });
-    expect(recordsOf(call?.requests ?? [])).toEqual(['{"a":1}', '{"a":2}', '{"a":3}', '{"a":4}']);
+    const table = server.table("main.default.t");
+    expect(table.connections[0]).toMatchObject({ table: "main.default.t", recordType: "json" });
+    table.assertRecords(['{"a":1}', '{"a":2}', '{"a":3}', '{"a":4}']);
     await expect(stream.ingestRecord("{}")).rejects.toMatchObject({ code: "stream_closed" });
   });
 
@@ -60,12 +58,10 @@ describe("backend-js against a real socket", () => {
     const records = Array.from({ length: 5000 }, (_, i) => `{"i":${i}}`);
     for (const record of records) await stream.ingestRecord(record);
     await stream.close();
-    const ingests = server.calls[0]?.requests.slice(1) ?? [];
+    const ingests = server.table("main.default.t").requests;
     expect(ingests.length).toBeLessThan(10);
-    expect(ingests.map((request) => (request.payload.value as { offsetId: bigint }).offsetId)).toEqual(
-      ingests.map((_, index) => BigInt(index)),
-    );
-    expect(recordsOf(ingests)).toEqual(records);
+    expect(ingests.map((request) => request.offset)).toEqual(ingests.map((_, index) => BigInt(index)));
+    server.table("main.default.t").assertRecords(records);
   });
 
   it("sends the provider's headers, the SDK header and a user agent naming package, version, backend and app", async () => {
@@ -73,18 +69,20 @@ describe("backend-js against a real socket", () => {
     const stream = await backend.openStream({ tableName: "main.default.t" }, jsonOptions, {
       getHeaders: (context) => {
         contexts.push(context);
-        return { Authorization: "Bearer t0ken" };
+        // Upper-case on purpose: gRPC metadata keys are lower-case on the wire.
+        return { Authorization: token.getHeaders().authorization ?? "" };
       },
     });
     await stream.close();
     expect(contexts).toMatchObject([
       { reason: "create", tableName: "main.default.t", endpoint: server.endpoint, workspaceId: "1234" },
     ]);
-    const metadata = server.calls[0]?.metadata;
-    expect(metadata?.get("authorization")).toEqual(["Bearer t0ken"]);
-    expect(metadata?.get("x-databricks-zerobus-table-name")).toEqual(["main.default.t"]);
-    expect(metadata?.get("x-zerobus-sdk")).toEqual([`zerobus-node/${VERSION}`]);
-    const agent = String(metadata?.get("user-agent")[0]);
+    // The stream opened, so the server accepted the token; its recording redacts it.
+    const metadata = server.table("main.default.t").connections[0]?.metadata;
+    expect(metadata?.authorization).toBe("Bearer <redacted>");
+    expect(metadata?.["x-databricks-zerobus-table-name"]).toBe("main.default.t");
+    expect(metadata?.["x-zerobus-sdk"]).toBe(`zerobus-node/${VERSION}`);
+    const agent = String(metadata?.["user-agent"]);
     expect(agent).toMatch(
       new RegExp(
         `^zerobus-node/${VERSION} \\(@zerobus/backend-js/${VERSION}; backend=js\\) orders-loader/2\\.1 grpc-node-js/`,
@@ -97,9 +95,9 @@ describe("backend-js against a real socket", () => {
     const second = await backend.openStream({ tableName: "main.default.b" }, jsonOptions, token);
     await Promise.all([first.ingestRecord('{"t":"a"}'), second.ingestRecord('{"t":"b"}')]);
     await Promise.all([first.close(), second.close()]);
-    expect(server.calls).toHaveLength(2);
-    expect(server.calls[0]?.peer).toBe(server.calls[1]?.peer);
-    expect(recordsOf(server.calls[1]?.requests ?? [])).toEqual(['{"t":"b"}']);
+    expect(server.connections).toHaveLength(2);
+    expect(server.connections[0]?.peer).toBe(server.connections[1]?.peer);
+    server.table("main.default.b").assertRecords(['{"t":"b"}']);
   });
 
   it("sends a Proto stream's descriptor and bytes records", async () => {
@@ -112,12 +110,9 @@ describe("backend-js against a real socket", () => {
     );
     await stream.ingestRecord(new Uint8Array([8, 1]));
     await stream.close();
-    const requests = server.calls[0]?.requests ?? [];
-    const created = requests[0]?.payload;
-    expect(created?.case).toBe("createStream");
-    const value = created?.value as { recordType: number; descriptorProto: Uint8Array };
-    expect(value.recordType).toBe(RecordType.Proto);
-    expect(Uint8Array.from(value.descriptorProto)).toEqual(descriptor);
-    expect(recordsOf(requests)).toEqual([new Uint8Array([8, 1])]);
+    const table = server.table("c.s.t");
+    // The server decoded the descriptor it got: a message named "M".
+    expect(table.connections[0]).toMatchObject({ recordType: "proto", descriptor: { name: "M" } });
+    table.assertRecords([new Uint8Array([8, 1])]);
   });
 });

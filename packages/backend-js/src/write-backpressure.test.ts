@@ -1,32 +1,38 @@
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { createFaultProxy, createMockServer, type FaultProxy, type MockServer } from "@zerobus/mock-server";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Connection } from "./connection.js";
 import { createBackend } from "./create-backend.js";
-import type { FakeServer } from "./testing/fake-server.js";
-import { startFakeServer } from "./testing/fake-server.js";
-import { recordsOf } from "./testing/records.js";
 
-let server: FakeServer | undefined;
+const TABLE = "main.default.t";
+let server: MockServer | undefined;
+let proxy: FaultProxy | undefined;
 
 afterEach(async () => {
   vi.restoreAllMocks();
+  await proxy?.close();
   await server?.close();
 });
 
 describe("grpc-js write backpressure", () => {
   it("stops handing requests to grpc-js while the server does not read, holds callers, and resumes on 'drain'", async () => {
-    server = await startFakeServer({ pauseAfterCreate: true });
+    server = await createMockServer();
+    // The backend talks to the server through a proxy, which stalls the connection once the stream is open:
+    // the server then reads nothing, as a server that stopped reading.
+    proxy = await createFaultProxy({ target: server.endpoint });
     const backend = createBackend({
-      endpoint: server.endpoint,
+      endpoint: proxy.endpoint,
       allowInsecure: true,
       workspaceId: "1",
       logger: silentLogger,
     });
+    const { token } = server.issueToken(TABLE);
     const stream = await backend.openStream(
-      { tableName: "main.default.t" },
+      { tableName: TABLE },
       resolveStreamOptions({ validateRecords: false }, { hasDescriptor: false }),
-      { getHeaders: () => ({}) },
+      { getHeaders: () => ({ authorization: `Bearer ${token}` }) },
     );
+    expect(proxy.stallAll(Infinity)).toBe(1);
     const write = vi.spyOn(Connection.prototype, "write");
     const pushedBack = () => write.mock.results.some((result) => result.value === false);
     const settle = (calls: Promise<bigint>[]) => {
@@ -38,7 +44,7 @@ describe("grpc-js write backpressure", () => {
       for (let i = 0; i < turns; i++) await new Promise((resolve) => setTimeout(resolve, 5));
     };
     // One-MiB batches until socket buffers, the HTTP/2 window and grpc-js's queue are full.
-    const record = (i: number) => `{"i":${String(i).padStart(4, "0")},"pad":"${"x".repeat(1024 * 1024)}"}`;
+    const record = (i: number) => `{"i":${i},"pad":"${"x".repeat(1024 * 1024)}"}`;
     const batches: string[][] = [];
     const accepted: Promise<bigint>[] = [];
     while (!pushedBack() && batches.length < 200) {
@@ -62,12 +68,12 @@ describe("grpc-js write backpressure", () => {
     expect(write.mock.calls.length).toBe(writtenWhenBlocked);
     expect(stream.stats().recordsAcked).toBe(0);
 
-    server.calls[0]?.resume();
+    expect(proxy.resumeAll()).toBe(1);
     expect(await Promise.all([...accepted, ...held])).toEqual(batches.map((_, index) => BigInt(index)));
     await stream.flush();
     // The eight held batches (about 8 MiB) waited together: they leave coalesced, as one request.
     expect(write.mock.calls.length).toBe(writtenWhenBlocked + 1);
-    expect(recordsOf(server.calls[0]?.requests ?? [])).toEqual(batches.flat());
+    server.table(TABLE).assertRecords(batches.flat());
     await stream.close();
     await backend.close();
   });
