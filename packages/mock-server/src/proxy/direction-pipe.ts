@@ -37,13 +37,22 @@ export class DirectionPipe {
   readonly #writtenWaiters: (() => void)[] = [];
   readonly #slice: number;
 
+  readonly #source: Socket;
+  readonly #destination: Socket;
+  readonly #shaping: PipeShaping;
+  readonly #gate: PipeGate;
+
   constructor(
     readonly direction: FaultDirection,
-    private readonly source: Socket,
-    private readonly destination: Socket,
-    private readonly shaping: PipeShaping,
-    private readonly gate: PipeGate,
+    source: Socket,
+    destination: Socket,
+    shaping: PipeShaping,
+    gate: PipeGate,
   ) {
+    this.#source = source;
+    this.#destination = destination;
+    this.#shaping = shaping;
+    this.#gate = gate;
     const rate = shaping.bytesPerSecond;
     this.#slice = rate === undefined ? Infinity : Math.max(1, Math.floor(rate / THROTTLE_SLICES_PER_SECOND));
     source.on("data", (chunk: Buffer) => this.#receive(chunk));
@@ -55,21 +64,21 @@ export class DirectionPipe {
 
   /** Forwards whatever the gate, the delay and the rate allow now, and schedules the rest. */
   pump(): void {
-    while (!this.#stopped && !this.#awaitingDrain && !this.gate.held && this.#queue.length > 0) {
+    while (!this.#stopped && !this.#awaitingDrain && !this.#gate.held && this.#queue.length > 0) {
       const head = this.#queue[0]!;
       const wait = Math.max(head.readyAt, this.#nextSendAt) - performance.now();
       if (wait > 0) {
         this.#wakeIn(wait);
         break;
       }
-      const size = Math.min(head.bytes.length, this.#slice, this.gate.allowance(this.direction));
+      const size = Math.min(head.bytes.length, this.#slice, this.#gate.allowance(this.direction));
       // No allowance left: the fault it counts towards fires on connect (a threshold of 0 bytes).
       if (size <= 0) break;
       this.#forward(head.bytes.subarray(0, size));
       if (size === head.bytes.length) this.#queue.shift();
       else head.bytes = head.bytes.subarray(size);
       this.#queuedBytes -= size;
-      this.gate.forwarded(this.direction, size);
+      this.#gate.forwarded(this.direction, size);
     }
     // A half-close is forwarded like data: after everything before it, and not during a stall.
     if (
@@ -77,10 +86,10 @@ export class DirectionPipe {
       this.#queue.length === 0 &&
       !this.#endSent &&
       !this.#stopped &&
-      !this.gate.held
+      !this.#gate.held
     ) {
       this.#endSent = true;
-      this.destination.end();
+      this.#destination.end();
     }
     this.#steerSource();
   }
@@ -102,23 +111,23 @@ export class DirectionPipe {
 
   #receive(chunk: Buffer): void {
     if (this.#stopped) return;
-    this.#queue.push({ bytes: chunk, readyAt: performance.now() + this.shaping.delayMs });
+    this.#queue.push({ bytes: chunk, readyAt: performance.now() + this.#shaping.delayMs });
     this.#queuedBytes += chunk.length;
     this.pump();
   }
 
   #forward(bytes: Buffer): void {
-    const rate = this.shaping.bytesPerSecond;
+    const rate = this.#shaping.bytesPerSecond;
     if (rate !== undefined) {
       this.#nextSendAt = Math.max(performance.now(), this.#nextSendAt) + (bytes.length / rate) * 1000;
     }
     this.#unwritten++;
-    const flowing = this.destination.write(bytes, () => {
+    const flowing = this.#destination.write(bytes, () => {
       if (--this.#unwritten === 0) for (const resolve of this.#writtenWaiters.splice(0)) resolve();
     });
     if (!flowing) {
       this.#awaitingDrain = true;
-      this.destination.once("drain", () => {
+      this.#destination.once("drain", () => {
         this.#awaitingDrain = false;
         this.pump();
       });
@@ -137,8 +146,8 @@ export class DirectionPipe {
 
   /** Reads from the source only while its bytes can go somewhere (or, once stopped, to drain and drop them). */
   #steerSource(): void {
-    const hold = !this.#stopped && (this.gate.held || this.#queuedBytes >= HIGH_WATER_BYTES);
-    if (hold) this.source.pause();
-    else this.source.resume();
+    const hold = !this.#stopped && (this.#gate.held || this.#queuedBytes >= HIGH_WATER_BYTES);
+    if (hold) this.#source.pause();
+    else this.#source.resume();
   }
 }

@@ -119,6 +119,7 @@ export class ProxiedConnection implements PipeGate {
       Promise.all([this.#up.whenWritten(), this.#down.whenWritten()]),
       new Promise((resolve) => {
         limit = setTimeout(resolve, RESET_FLUSH_LIMIT_MS);
+        limit.unref();
       }),
     ]).then(() => {
       clearTimeout(limit);

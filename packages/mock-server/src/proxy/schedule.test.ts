@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createFaultProxy } from "./create-fault-proxy.js";
 import type { FaultProxy } from "./fault-proxy.js";
-import { connectPeer, startPeerServer } from "./test-peers.js";
+import { connectPeer, pattern, startPeerServer } from "./test-peers.js";
 
 let target: Awaited<ReturnType<typeof startPeerServer>>;
 let proxy: FaultProxy;
@@ -98,7 +98,32 @@ describe("close()", () => {
     expect(proxy.close()).toBe(closing);
     await closing;
     expect(["end", "ECONNRESET"]).toContain(await client.gone);
+    client.socket.destroy();
     await expect(connectPeer(proxy.address)).rejects.toMatchObject({ code: "ECONNREFUSED" });
     expect(proxy.connections[0]?.events.at(-1)).toMatchObject({ type: "closed", by: "proxy" });
+  });
+
+  it("leaves nothing that keeps the process alive", async () => {
+    // Sockets, servers and timers, by kind: what the proxy could leave behind. Earlier tests' sockets may
+    // still be closing, so no kind may grow, rather than all staying equal.
+    const alive = () => {
+      const counts = new Map<string, number>();
+      for (const kind of process.getActiveResourcesInfo().filter((kind) => /^(TCP|Timeout)/.test(kind))) {
+        counts.set(kind, (counts.get(kind) ?? 0) + 1);
+      }
+      return counts;
+    };
+    const before = alive();
+    const busy = await createFaultProxy({ target: target.address, defaultPlan: { delay: { ms: 60_000 } } });
+    const client = await connectPeer(busy.address);
+    client.socket.write(pattern(1000));
+    await busy.waitFor((p) => p.connections.length === 1);
+    busy.stallAll(60_000);
+    await busy.close();
+    client.socket.destroy();
+    await client.closed;
+    for (const peer of target.peers) peer.socket.destroy();
+    await Promise.all(target.peers.map((peer) => peer.closed));
+    for (const [kind, count] of alive()) expect(count, kind).toBeLessThanOrEqual(before.get(kind) ?? 0);
   });
 });

@@ -50,9 +50,6 @@ describe("a throttle", () => {
     const client = await connectPeer(proxy.address);
     const sent = performance.now();
     client.socket.write(pattern(10_000));
-    const server = await target.peer(0);
-    await server.waitForBytes(10_000);
-    expect(server.arrivalOf(10_000)! - sent).toBeLessThan(400);
     expect((await client.waitForBytes(10_000)).equals(pattern(10_000))).toBe(true);
     // A throttled pipe may send one slice (1/20 s worth) at once; the rest takes the rate.
     expect(client.arrivalOf(10_000)! - sent).toBeGreaterThanOrEqual(((10_000 - 1000) / 20_000) * 1000);
