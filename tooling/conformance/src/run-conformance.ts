@@ -9,9 +9,10 @@ import { creationScenarios } from "./scenarios/creation.js";
 import { ingestAndCloseScenarios } from "./scenarios/ingest-and-close.js";
 import { malformedScenarios } from "./scenarios/malformed.js";
 import { progressAndPacingScenarios } from "./scenarios/progress-and-pacing.js";
-import { proxyAndSoakScenarios } from "./scenarios/proxy-and-soak.js";
+import { proxyScenarios } from "./scenarios/proxy-variables.js";
 import { recoveryScenarios } from "./scenarios/recovery.js";
 import { refusalAndCancellationScenarios } from "./scenarios/refusals-and-cancellation.js";
+import { seededSoakScenarios } from "./scenarios/seeded-soak.js";
 import { timeoutAndSignalScenarios } from "./scenarios/timeouts-and-signals.js";
 import { unackedAndRecreateScenarios } from "./scenarios/unacked-and-recreate.js";
 
@@ -46,7 +47,8 @@ const scenarioGroups: ((harness: Harness, on: TagFilter) => void)[] = [
   backpressureAndConcurrencyScenarios,
   unackedAndRecreateScenarios,
   refusalAndCancellationScenarios,
-  proxyAndSoakScenarios,
+  proxyScenarios,
+  seededSoakScenarios,
   progressAndPacingScenarios,
 ];
 

@@ -1,9 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { GrpcStatusCode } from "@zerobus/mock-server";
 import { createProxy } from "proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonRecords } from "../expect-error.js";
 import type { Harness, TagFilter } from "../harness.js";
 import { itGives } from "../harness.js";
 
@@ -27,8 +25,8 @@ async function withEnvironment(
   }
 }
 
-/** Proxy environment variables, and a long run with faults. */
-export function proxyAndSoakScenarios(h: Harness, on: TagFilter): void {
+/** Proxy environment variables (grpc_proxy, https_proxy, no_proxy). */
+export function proxyScenarios(h: Harness, on: TagFilter): void {
   if (on("proxy"))
     describe("proxy", () => {
       let proxy: Server;
@@ -73,44 +71,5 @@ export function proxyAndSoakScenarios(h: Harness, on: TagFilter): void {
         });
         expect(tunnels).toEqual([]);
       });
-    });
-
-  if (on("soak"))
-    describe("soak", () => {
-      it("delivers 100,000 records with a fault every 10,000", async () => {
-        const table = h.table();
-        const faults = [GrpcStatusCode.UNAVAILABLE, GrpcStatusCode.INTERNAL, GrpcStatusCode.ABORTED];
-        const script = h.server.script(
-          table,
-          Array.from({ length: 9 }, (_, i) =>
-            i % 3 === 2
-              ? { drop: true as const, after: { records: 10_000 } }
-              : { fail: faults[i % 3]!, after: { records: 10_000 } },
-          ),
-        );
-        const stream = await h.open(table, { options: { recoveryRetries: 5 } });
-        const records = jsonRecords(100_000);
-        const offsets: Promise<bigint>[] = [];
-        for (let i = 0; i < records.length; i++) {
-          offsets.push(stream.ingestRecord(records[i]!));
-          // Let the event loop turn so records leave in many requests, not one huge batch.
-          if (i % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
-        }
-        const resolved = await Promise.all(offsets);
-        expect(resolved.every((offset, i) => offset === BigInt(i))).toBe(true);
-        await stream.flush();
-        const recording = h.server.table(table);
-        const { duplicates } = recording.assertDelivered(records);
-        for (const connection of recording.connections) {
-          const ns = connection.requests.flatMap((r) =>
-            r.records.map((x) => (x.kind === "json" ? JSON.parse(x.json).n : -1)),
-          );
-          expect(ns.every((n, i) => i === 0 || n === ns[i - 1] + 1)).toBe(true);
-        }
-        expect(script.done).toBe(true);
-        expect(recording.connections.length).toBeGreaterThanOrEqual(10);
-        expect(stream.stats().recordsResent).toBeGreaterThanOrEqual(duplicates);
-        expect(stream.stats()).toMatchObject({ recordsAcked: 100_000, recordsInFlight: 0 });
-      }, 120_000);
     });
 }
