@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { connectPeer, pattern, startPeerServer } from "../test-support/test-peers.js";
 import { createFaultProxy } from "./create-fault-proxy.js";
 import type { FaultProxy } from "./fault-proxy.js";
-import { connectPeer, pattern, startPeerServer } from "../test-support/test-peers.js";
 
 let target: Awaited<ReturnType<typeof startPeerServer>>;
 let proxy: FaultProxy;

@@ -24,6 +24,7 @@ export class ProxiedConnection implements PipeGate {
   #cut = false;
   #closer: ConnectionCloser | undefined;
   #error: string | undefined;
+  #resetLimit: NodeJS.Timeout | undefined;
 
   constructor(client: Socket, target: ProxyTarget, log: ConnectionLog) {
     const plan = log.plan;
@@ -49,16 +50,7 @@ export class ProxiedConnection implements PipeGate {
     this.#server.once("connect", () => this.#thresholds.check(log));
     this.#watch(client, "client", this.#server);
     this.#watch(this.#server, "server", client);
-    let closedSockets = 0;
-    this.closed = new Promise((resolve) => {
-      const onClose = () => {
-        if (++closedSockets < 2) return;
-        this.#finish();
-        resolve();
-      };
-      client.once("close", onClose);
-      this.#server.once("close", onClose);
-    });
+    this.closed = Promise.all([closedOf(client), closedOf(this.#server)]).then(() => this.#finish());
   }
 
   get held(): boolean {
@@ -114,17 +106,16 @@ export class ProxiedConnection implements PipeGate {
       for (const socket of [this.#client, this.#server]) socket.end(() => socket.destroy());
       return true;
     }
-    let limit: NodeJS.Timeout | undefined;
     void Promise.race([
       Promise.all([this.#up.whenWritten(), this.#down.whenWritten()]),
       new Promise((resolve) => {
-        limit = setTimeout(resolve, RESET_FLUSH_LIMIT_MS);
-        limit.unref();
+        this.#resetLimit = setTimeout(resolve, RESET_FLUSH_LIMIT_MS);
+        this.#resetLimit.unref();
       }),
     ]).then(() => {
-      clearTimeout(limit);
-      this.#client.resetAndDestroy();
-      this.#server.resetAndDestroy();
+      clearTimeout(this.#resetLimit);
+      resetSocket(this.#client);
+      resetSocket(this.#server);
     });
     return true;
   }
@@ -146,17 +137,42 @@ export class ProxiedConnection implements PipeGate {
     socket.on("error", (error: NodeJS.ErrnoException) => {
       this.#closer ??= side;
       this.#error ??= error.code ?? error.message;
-      other.resetAndDestroy();
+      resetSocket(other);
     });
   }
 
   #finish(): void {
     clearTimeout(this.#stallTimer);
+    clearTimeout(this.#resetLimit);
     this.#up.stop();
     this.#down.stop();
     const error = this.#error === undefined ? {} : { error: this.#error };
     this.#log.add({ type: "closed", by: this.#closer ?? "proxy", ...error });
   }
+}
+
+/**
+ * Resets `socket` (RST), or closes it if it already sent or queued its FIN: libuv refuses to reset a socket
+ * with a shutdown pending (EINVAL), and Node then drops the handle without closing it, so it never emits
+ * 'close'. That happened when a FIN held by a stall went to one peer in the turn a write to the other
+ * failed (peer-close.test.ts): the connection stayed open and `close()` never resolved.
+ */
+function resetSocket(socket: Socket): void {
+  if (socket.writableEnded) socket.destroy();
+  else socket.resetAndDestroy();
+}
+
+/**
+ * Resolves once `socket` closed, or once a reset of it failed: Node emits no 'close' after that, and
+ * waiting for one would hang `close()`.
+ */
+function closedOf(socket: Socket): Promise<void> {
+  return new Promise((resolve) => {
+    socket.once("close", () => resolve());
+    socket.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.syscall === "reset") resolve();
+    });
+  });
 }
 
 function shapingOf(plan: FaultPlan, direction: FaultDirection): PipeShaping {
