@@ -11,26 +11,28 @@ const rounds = Number(values.rounds ?? (values.quick ? 3 : 7));
 /** Uncounted rounds first: every client's JIT reaches its steady state only after a few runs. */
 const warmUpRounds = 4;
 const sizes = { singles: 200_000, batchRecords: 1_000_000, batchSize: 100 };
-const workloads: [string, WorkloadName, number][] = [
-  ["200k singles", "singles", sizes.singles],
-  ["1M in batches of 100", "batches", sizes.batchRecords],
+const clientNames = ["h2-limit", "grpcjs-floor", "backend-js", "api-floor", "worker-floor"];
+/** The public SDK with object records (see `clients/sdk.ts`): single records only. */
+const sdkClientNames = ["sdk-objects", "sdk-reparse"];
+const workloads: [string, WorkloadName, number, string[]][] = [
+  ["200k singles", "singles", sizes.singles, [...clientNames, ...sdkClientNames]],
+  ["1M in batches of 100", "batches", sizes.batchRecords, clientNames],
 ];
 
 const server = await ServerProcess.start();
-const clientNames = ["h2-limit", "grpcjs-floor", "backend-js", "api-floor", "worker-floor"];
 // One process per client and workload: a run of a million batched records leaves a heap that slows the
 // next single-record run of the same process, whoever the client.
 const runners = new Map<string, ClientRunner>();
-for (const [, workload] of workloads) {
-  for (const name of clientNames) runners.set(`${workload}/${name}`, await ClientRunner.start(name));
+for (const [, workload, , names] of workloads) {
+  for (const name of names) runners.set(`${workload}/${name}`, await ClientRunner.start(name));
 }
 const results: Result[] = [];
 console.log(
   `bench: ${warmUpRounds} warm-up + ${rounds} interleaved rounds; the server and each client × workload in its own process; node ${process.version}`,
 );
 for (let round = 1 - warmUpRounds; round <= rounds; round++) {
-  for (const [workloadName, workload, records] of workloads) {
-    for (const name of clientNames) {
+  for (const [workloadName, workload, records, names] of workloads) {
+    for (const name of names) {
       const client = runners.get(`${workload}/${name}`) as ClientRunner;
       const { ms, cpuMs } = await client.run({ port: server.port, workload, ...sizes });
       const report = await server.report();

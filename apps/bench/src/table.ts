@@ -52,7 +52,8 @@ const ratio = (value: number, base: number | undefined) => (base ? `${(value / b
  * The medians as a Markdown table (rec/s, requests on the wire, CPU of client and server), then the two
  * target ratios: backend-js vs h2-limit on single records (≥ 1.0) and vs grpcjs-floor on batches (≥ 0.9),
  * and where `api-floor` and `worker-floor` (the cheapest possible clients of the awaited API, on one thread
- * and on two) put the first of them.
+ * and on two) put the first of them; then what the SDK saves on object records by not parsing its own JSON
+ * text again (`sdk-objects` over `sdk-reparse`), when both ran.
  */
 export function formatTable(results: readonly Result[]): string {
   const rows = summarise(results);
@@ -90,5 +91,11 @@ export function formatTable(results: readonly Result[]): string {
   lines.push(
     `worker-floor / h2-limit on ${singles}: ${workerRatio.toFixed(2)}× (the same floor with sending on a worker thread)`,
   );
+  if (rate(singles, "sdk-objects") !== undefined && rate(singles, "sdk-reparse") !== undefined) {
+    const saving = versus(singles, "sdk-objects", "sdk-reparse");
+    lines.push(
+      `sdk-objects / sdk-reparse on ${singles}: ${saving.toFixed(2)}× (object records through @zerobus/sdk, its own JSON text not parsed again vs parsed)`,
+    );
+  }
   return lines.join("\n");
 }

@@ -77,6 +77,22 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Per-call options of `BackendStream.ingestRecord` and `ingestRecords`: {@link CallOptions} plus what the
+ * SDK tells the stream about the records. Not part of `@zerobus/sdk`'s API (its ingest calls take
+ * `CallOptions`, and it sets these fields itself).
+ */
+export interface IngestCallOptions extends CallOptions {
+  /**
+   * Every JSON record of this call is text the SDK itself serialised from an object with `JSON.stringify`
+   * and found to start with `{`, so it is known to be a JSON object: the stream skips its parse check
+   * (`validateRecords`, PROTOCOL.md A.10) for this call and keeps every other check (kind, sizes, limits).
+   * Never set for text a user gave (the SDK leaves it off when any record of the call was a string).
+   * Ignored on Proto streams.
+   */
+  serialisedFromObjects?: boolean;
+}
+
 /** What `openStream` receives besides the table, options and headers. */
 export interface OpenStreamContext extends CallOptions {
   events?: StreamEvents;
@@ -118,9 +134,9 @@ export interface BackendStream {
   /** The server's id of the current connection. */
   readonly streamId: string | undefined;
   /** Accepts one record once there is room; resolves with its logical offset (the ack comes later). */
-  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint>;
+  ingestRecord(record: WireRecord, options?: IngestCallOptions): Promise<bigint>;
   /** Accepts a non-empty batch under one logical offset, acknowledged as a whole. */
-  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint>;
+  ingestRecords(records: readonly WireRecord[], options?: IngestCallOptions): Promise<bigint>;
   /** Resolves once `offset` is acknowledged; bounded by `flushTimeoutMs`. */
   waitForOffset(offset: bigint, options?: CallOptions): Promise<void>;
   /** Resolves once every record accepted before the call is acknowledged; bounded by `flushTimeoutMs`. */

@@ -12,6 +12,7 @@ export type {
   CallOptions,
   CapabilityGap,
   CreateBackend,
+  IngestCallOptions,
   OpenStreamContext,
   StreamEvents,
   StreamState,

@@ -1,6 +1,13 @@
 import type { Writable } from "node:stream";
 import { inspect } from "node:util";
-import type { BackendStream, CallOptions, StreamState, StreamStats, WireRecord } from "@zerobus/core";
+import type {
+  BackendStream,
+  CallOptions,
+  IngestCallOptions,
+  StreamState,
+  StreamStats,
+  WireRecord,
+} from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
 import { withAcceptedOffset } from "./cancellation.js";
 import { ingestAll } from "./ingest-all.js";
@@ -50,6 +57,17 @@ function checkOffset(offset: unknown): bigint {
   if (typeof offset === "bigint" && offset >= 0n) return offset;
   if (typeof offset === "number" && Number.isSafeInteger(offset) && offset >= 0) return BigInt(offset);
   throw new ZerobusError("invalid_argument", `offset must be a non-negative bigint, got ${String(offset)}`);
+}
+
+const fromObjects: IngestCallOptions = Object.freeze({ serialisedFromObjects: true });
+
+/**
+ * The options an ingest call passes to the backend stream: the caller's, with `serialisedFromObjects` set
+ * by the SDK alone (a caller's own field of that name never counts). Without options, no allocation.
+ */
+function ingestOptions(options: CallOptions | undefined, serialised: boolean): IngestCallOptions | undefined {
+  if (options === undefined) return serialised ? fromObjects : undefined;
+  return { ...options, serialisedFromObjects: serialised };
 }
 
 /**
@@ -110,7 +128,10 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
   // Generic so that object literals are not held to excess-property checks against the record type.
   ingestRecord<T extends R>(record: T, options?: CallOptions): Promise<bigint> {
     try {
-      return this.#inner.ingestRecord(this.#encode(record), options);
+      // Text given as a string is parsed by the stream (validateRecords); text the encoder serialised from
+      // an object is a JSON object already, and is not parsed again.
+      const wire = this.#encode(record);
+      return this.#inner.ingestRecord(wire, ingestOptions(options, typeof record !== "string"));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -129,7 +150,9 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
       if (records.length === 0)
         throw new ZerobusError("invalid_argument", "ingestRecords needs at least one record");
       const wire = new Array<WireRecord>(records.length);
+      let serialised = true;
       for (let i = 0; i < records.length; i++) {
+        if (typeof records[i] === "string") serialised = false;
         try {
           wire[i] = this.#encode(records[i]);
         } catch (error) {
@@ -138,7 +161,7 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
             : error;
         }
       }
-      return this.#inner.ingestRecords(wire, options);
+      return this.#inner.ingestRecords(wire, ingestOptions(options, serialised));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,6 +1,7 @@
 import type {
   BackendStream,
   CallOptions,
+  IngestCallOptions,
   OpenStreamContext,
   StreamEvents,
   StreamState,
@@ -59,11 +60,11 @@ export abstract class EngineBackedStream<S extends EngineBackedStream<S>> implem
 
   abstract get streamId(): string | undefined;
 
-  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
+  ingestRecord(record: WireRecord, options?: IngestCallOptions): Promise<bigint> {
     return this.engine.ingestRecord(record, options);
   }
 
-  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
+  ingestRecords(records: readonly WireRecord[], options?: IngestCallOptions): Promise<bigint> {
     return this.engine.ingestRecords(records, options);
   }
 

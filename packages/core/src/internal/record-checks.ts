@@ -116,8 +116,12 @@ export interface BatchSize {
  * a third cheaper for 100 records of 100 bytes): the UTF-8 length of a string equals its length exactly
  * when every character is ASCII, and then so does each record's.
  */
-function asciiJsonLengths(records: readonly WireRecord[], options: RecordCheckOptions): number[] | undefined {
-  if (options.recordType !== RecordType.Json || options.validateRecords) return undefined;
+function asciiJsonLengths(
+  records: readonly WireRecord[],
+  options: RecordCheckOptions,
+  validate: boolean,
+): number[] | undefined {
+  if (options.recordType !== RecordType.Json || validate) return undefined;
   for (const record of records) if (typeof record !== "string") return undefined;
   const text = (records as readonly string[]).join("");
   if (Buffer.byteLength(text, "utf8") !== text.length) return undefined;
@@ -125,25 +129,34 @@ function asciiJsonLengths(records: readonly WireRecord[], options: RecordCheckOp
 }
 
 /** Each record's byte length after the per-record checks (kind, JSON object when validating). */
-function measureEach(records: readonly WireRecord[], options: RecordCheckOptions): number[] {
+function measureEach(
+  records: readonly WireRecord[],
+  options: RecordCheckOptions,
+  validate: boolean,
+): number[] {
   const lengths = new Array<number>(records.length);
   for (let i = 0; i < records.length; i++) {
-    lengths[i] = measureRecord(records[i] as WireRecord, options.recordType, options.validateRecords, i);
+    lengths[i] = measureRecord(records[i] as WireRecord, options.recordType, validate, i);
   }
   return lengths;
 }
 
 /**
  * Checks every record of a batch (A.10) and the batch as a whole (non-empty, one request under
- * `maxMessageBytes`, within the in-flight limits); returns its sizes.
+ * `maxMessageBytes`, within the in-flight limits); returns its sizes. `validate` says whether JSON records
+ * are parsed (by default `validateRecords`; off for text the SDK serialised from objects itself).
  */
-export function measureBatch(records: readonly WireRecord[], options: RecordCheckOptions): BatchSize {
+export function measureBatch(
+  records: readonly WireRecord[],
+  options: RecordCheckOptions,
+  validate: boolean = options.validateRecords,
+): BatchSize {
   const count = records.length;
   if (count === 0) throw refuse("a batch must hold at least one record");
   if (count > options.maxInflightRecords) {
     throw refuse(`batch of ${count} records is larger than maxInflightRecords ${options.maxInflightRecords}`);
   }
-  const lengths = asciiJsonLengths(records, options) ?? measureEach(records, options);
+  const lengths = asciiJsonLengths(records, options, validate) ?? measureEach(records, options, validate);
   let bytes = 0;
   let fieldBytes = 0;
   for (let i = 0; i < count; i++) {

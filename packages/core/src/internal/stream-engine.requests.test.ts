@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { StreamOptions } from "../stream-options.js";
 import { resolveStreamOptions } from "../stream-options.js";
 import type { WireRequest } from "./landing-queue.js";
@@ -316,5 +316,32 @@ describe("StreamEngine offsets and requests", () => {
     expect(sent).toHaveLength(1);
     expect(sent[0]).toHaveLength(1);
     expect(sent[0]?.[0]?.records).toHaveLength(1000);
+  });
+
+  it("does not parse JSON the SDK serialised from objects, and keeps every other check", async () => {
+    const stream = engine({ maxInflightBytes: 64 });
+    const parse = vi.spyOn(JSON, "parse");
+    try {
+      const serialised = { serialisedFromObjects: true };
+      await expect(stream.ingestRecord(rec(0), serialised)).resolves.toBe(0n);
+      await expect(stream.ingestRecords([rec(1), rec(2)], serialised)).resolves.toBe(1n);
+      expect(parse).not.toHaveBeenCalled();
+      await expect(stream.ingestRecord(`{"a":"${"x".repeat(64)}"}`, serialised)).rejects.toMatchObject({
+        message: expect.stringMatching(/maxInflightBytes 64/),
+      });
+      await expect(stream.ingestRecords([rec(3), new Uint8Array(1)], serialised)).rejects.toMatchObject({
+        message: expect.stringMatching(/record 1 of the batch must be a JSON string/),
+      });
+      // Text without the flag (a caller's own string) is still parsed.
+      await expect(stream.ingestRecord("[1]")).rejects.toMatchObject({
+        message: expect.stringMatching(/must be a JSON object; got an array/),
+      });
+      await expect(stream.ingestRecords([rec(4), "{"])).rejects.toMatchObject({
+        message: expect.stringMatching(/record 1 of the batch is not valid JSON/),
+      });
+      expect(parse).toHaveBeenCalledTimes(3);
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

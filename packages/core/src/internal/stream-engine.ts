@@ -1,4 +1,11 @@
-import type { CallOptions, StreamEvents, StreamState, StreamStats, WireRecord } from "../backend.js";
+import type {
+  CallOptions,
+  IngestCallOptions,
+  StreamEvents,
+  StreamState,
+  StreamStats,
+  WireRecord,
+} from "../backend.js";
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
 import type { ResolvedStreamOptions } from "../stream-options.js";
@@ -143,15 +150,18 @@ export class StreamEngine {
     return BigInt(this.#queue.end);
   }
 
-  /** Accepts one record once there is room; resolves with its logical offset (A.10 checks first). */
-  ingestRecord(record: WireRecord, options?: CallOptions): Promise<bigint> {
+  /**
+   * Accepts one record once there is room; resolves with its logical offset (A.10 checks first; the JSON
+   * parse check is skipped for text the SDK serialised itself, `options.serialisedFromObjects`).
+   */
+  ingestRecord(record: WireRecord, options?: IngestCallOptions): Promise<bigint> {
     const signal = options?.signal;
     const refused = refusedBySignal(signal, "ingest");
     if (refused !== undefined) return refused;
     if (!this.#accepting) return Promise.reject(this.#closedError());
     let bytes: number;
     try {
-      bytes = measureRecord(record, this.options.recordType, this.options.validateRecords);
+      bytes = measureRecord(record, this.options.recordType, this.#validates(options));
       if (bytes > this.#largestSingle) checkRecordFits(bytes, this.options);
     } catch (error) {
       return Promise.reject(error);
@@ -160,7 +170,7 @@ export class StreamEngine {
   }
 
   /** Accepts a non-empty batch under one logical offset (copied: later changes to the array do not count). */
-  ingestRecords(records: readonly WireRecord[], options?: CallOptions): Promise<bigint> {
+  ingestRecords(records: readonly WireRecord[], options?: IngestCallOptions): Promise<bigint> {
     const signal = options?.signal;
     const refused = refusedBySignal(signal, "ingest");
     if (refused !== undefined) return refused;
@@ -171,7 +181,7 @@ export class StreamEngine {
     const batch = records.slice();
     let size: ReturnType<typeof measureBatch>;
     try {
-      size = measureBatch(batch, this.options);
+      size = measureBatch(batch, this.options, this.#validates(options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -367,6 +377,11 @@ export class StreamEngine {
     const offset = this.#queue.push(payload, count, bytes, lengths);
     if (!this.#wakeScheduled && this.#wake !== undefined) this.#scheduleWake();
     return offset;
+  }
+
+  /** Whether a call's JSON records are parsed (A.10): not when the SDK serialised them from objects itself. */
+  #validates(options: IngestCallOptions | undefined): boolean {
+    return this.options.validateRecords && options?.serialisedFromObjects !== true;
   }
 
   #scheduleWake(): void {
