@@ -7,12 +7,17 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /**
  * Maps every `@zerobus/<pkg>` and `@zerobus/<pkg>/<subpath>` import to the package's TypeScript source, so
- * tests run against `src/` without a build. Subpaths live in `src/<subpath>/index.ts`.
+ * tests run against `src/` without a build. Subpaths live in `src/<subpath>/index.ts`; the private packages
+ * under `tooling/` are named one by one.
  */
 export const sourceAliases = [
   {
     find: /^@zerobus\/conformance$/,
     replacement: join(root, "tooling/conformance/src/index.ts"),
+  },
+  {
+    find: /^@zerobus\/test-support$/,
+    replacement: join(root, "tooling/test-support/src/index.ts"),
   },
   {
     find: /^@zerobus\/([a-z-]+)\/([a-z-]+)$/,

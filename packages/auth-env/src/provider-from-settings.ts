@@ -55,10 +55,7 @@ export function providerFromSettings(
       () => fromToken(token.value),
     );
   }
-  throw credentialsNotFound(
-    `no Databricks credentials found; looked for: ${lookedFor.join("; ")}`,
-    lookedFor,
-  );
+  throw credentialsNotFound(`no Databricks credentials found; looked for: ${lookedFor.join("; ")}`);
 }
 
 /** Builds a provider, prefixing a refusal with where the refused value came from (`settingOf` its message). */

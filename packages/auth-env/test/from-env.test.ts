@@ -1,6 +1,4 @@
 import { join } from "node:path";
-import { fromToken } from "@zerobus/auth-static";
-import { chain } from "@zerobus/core/internal";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -110,11 +108,13 @@ describe("fromEnv", () => {
     );
   });
 
-  it("lets chain() move on when nothing is configured, and not when something is", async () => {
-    const provider = chain(fromEnv(), fromToken("fallback"));
-    expect(await provider.getHeaders(headersContext())).toEqual({ authorization: "Bearer fallback" });
+  it("tells nothing configured (auth_failed) from something half configured (invalid_argument)", async () => {
+    await expect(fromEnv().getHeaders(headersContext())).rejects.toMatchObject({
+      code: "auth_failed",
+      retryable: false,
+    });
     vi.stubEnv("DATABRICKS_CLIENT_ID", "half-configured");
-    await expect(chain(fromEnv(), fromToken("fallback")).getHeaders(headersContext())).rejects.toMatchObject({
+    await expect(fromEnv().getHeaders(headersContext())).rejects.toMatchObject({
       code: "invalid_argument",
     });
   });

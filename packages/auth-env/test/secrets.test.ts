@@ -2,7 +2,6 @@ import { inspect } from "node:util";
 import { fromOAuthClientCredentials } from "@zerobus/auth-oauth";
 import { fromHeaders, fromToken } from "@zerobus/auth-static";
 import type { HeadersProvider, Logger } from "@zerobus/core";
-import { chain } from "@zerobus/core/internal";
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -124,7 +123,6 @@ describe("no secret in providers, errors, causes or logs", () => {
       fromConfigFile({ path: file, logger }),
       fromToken(pat),
       fromHeaders({ authorization: `Bearer ${pat}`, "x-extra": pat }),
-      chain(fromConfigFile({ path: `${file}.missing` }), fromToken(pat)),
     ];
     const outcomes: unknown[] = [];
     const ctx = headersContext();

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { vi } from "vitest";
 
-export { testHeadersContext as headersContext } from "@zerobus/core/internal";
+export { testHeadersContext as headersContext } from "@zerobus/test-support";
 
 const variables = [
   "DATABRICKS_HOST",

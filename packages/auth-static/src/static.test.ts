@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { testHeadersContext } from "@zerobus/core/internal";
+import { testHeadersContext } from "@zerobus/test-support";
 import { describe, expect, it } from "vitest";
 import { fromHeaders, fromToken } from "./index.js";
 

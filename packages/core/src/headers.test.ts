@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HeadersContext, HeadersProvider } from "./headers.js";
 import { normalizeHeaders, resolveHeaders, TABLE_NAME_HEADER, toHeadersProvider } from "./headers.js";
-import { testHeadersContext as context } from "./internal/test-headers-context.js";
+import { testHeadersContext as context } from "./test-support/headers-context.js";
 import { ZerobusError } from "./zerobus-error.js";
 
 const SECRET = "s3cr3t-t0ken-value";

@@ -1,4 +1,4 @@
-export { testHeadersContext as headersContext } from "@zerobus/core/internal";
+export { testHeadersContext as headersContext } from "@zerobus/test-support";
 
 /** Clears every proxy variable so a developer's own proxy cannot reroute a test's requests. */
 export const proxyVariables = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { HeadersContext } from "../../headers.js";
+import { testHeadersContext as context } from "../../test-support/headers-context.js";
 import { isZerobusError } from "../../zerobus-error.js";
-import { testHeadersContext as context } from "../test-headers-context.js";
 import { DEFAULT_REFRESH_BEFORE_MS, memoize } from "./memoize.js";
 
 /** A source counting its calls; each call yields `token-<n>` valid for `lifetimeMs` from the clock. */

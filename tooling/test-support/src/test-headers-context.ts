@@ -1,4 +1,4 @@
-import type { HeadersContext } from "../headers.js";
+import type { HeadersContext } from "@zerobus/core";
 
 /**
  * A `HeadersContext` for tests of headers providers: table `main.default.events` on workspace

@@ -1,0 +1,7 @@
+/**
+ * `@zerobus/test-support`: helpers shared by the tests of the `@zerobus/*` packages, kept out of shipped
+ * code. Private to this repository.
+ *
+ * @packageDocumentation
+ */
+export { testHeadersContext } from "./test-headers-context.js";
