@@ -41,10 +41,11 @@ export {
   ZerobusErrorCodes,
 } from "@zerobus/core";
 export type { CreateStreamOptions } from "./create-stream-options.js";
+export type { IngestAllOptions, IngestAllResult } from "./ingest-all.js";
+export type { WritableOptions } from "./ingest-writable.js";
 export type { JsonRecord, ProtoBytesRecord, ProtoRecord } from "./record-types.js";
 export type { BackendChoice, ZerobusSdkOptions } from "./sdk-options.js";
 export { ZEROBUS_BACKEND_ENV } from "./sdk-options.js";
 export type { TableInput } from "./table.js";
 export { ZerobusSdk } from "./zerobus-sdk.js";
-export type { IngestAllOptions, IngestAllResult, WritableOptions } from "./zerobus-stream.js";
 export { ZerobusStream } from "./zerobus-stream.js";

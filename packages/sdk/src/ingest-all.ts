@@ -1,6 +1,21 @@
+import type { CallOptions } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
 import { cancelledError, refusedBySignal, untilAborted } from "@zerobus/core/internal";
-import type { IngestAllOptions, IngestAllResult, ZerobusStream } from "./zerobus-stream.js";
+import type { IngestTarget } from "./ingest-target.js";
+
+/** Options of `stream.ingestAll`. */
+export interface IngestAllOptions extends CallOptions {
+  /** Group records into `ingestRecords` batches of this size (each batch is one offset); default: one by one. */
+  batchSize?: number;
+}
+
+/** What `stream.ingestAll` resolves to. */
+export interface IngestAllResult {
+  /** Records accepted. */
+  count: number;
+  /** Offset of the last ingest call, or undefined when the source was empty. */
+  lastOffset: bigint | undefined;
+}
 
 /**
  * `stream.ingestAll`: every record of a sync or async iterable, one by one or in batches of `batchSize`,
@@ -8,8 +23,8 @@ import type { IngestAllOptions, IngestAllResult, ZerobusStream } from "./zerobus
  * is passed on (so `batchSize` never changes which records are delivered); `signal` also stops a wait for
  * the source's next record.
  */
-export async function ingestAll<R, T extends R>(
-  stream: ZerobusStream<R>,
+export async function ingestAll<T>(
+  stream: IngestTarget<T>,
   source: Iterable<T> | AsyncIterable<T>,
   options: IngestAllOptions,
   batchSize: number | undefined,

@@ -1,11 +1,17 @@
 import { Writable } from "node:stream";
-import type { ZerobusStream } from "./zerobus-stream.js";
+import type { IngestTarget } from "./ingest-target.js";
+
+/** Options of `stream.toWritable()`. */
+export interface WritableOptions {
+  /** Records per `ingestRecords` batch when the writable has several buffered; default: one by one. */
+  batchSize?: number;
+}
 
 /**
  * The Writable behind `stream.toWritable()`. A write's callback runs once its record is accepted, so a full
  * in-flight window stops the pipeline instead of buffering without bound.
  */
-export function createIngestWritable<R>(stream: ZerobusStream<R>, batchSize: number | undefined): Writable {
+export function createIngestWritable<R>(stream: IngestTarget<R>, batchSize: number | undefined): Writable {
   const settle = (promise: Promise<unknown>, callback: (error?: Error | null) => void) =>
     promise.then(
       () => callback(),

@@ -10,29 +10,11 @@ import type {
 } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
 import { withAcceptedOffset } from "./cancellation.js";
+import type { IngestAllOptions, IngestAllResult } from "./ingest-all.js";
 import { ingestAll } from "./ingest-all.js";
+import type { WritableOptions } from "./ingest-writable.js";
 import { createIngestWritable } from "./ingest-writable.js";
 import type { RecordEncoder } from "./record-encoder.js";
-
-/** Options of {@link ZerobusStream.ingestAll}. */
-export interface IngestAllOptions extends CallOptions {
-  /** Group records into `ingestRecords` batches of this size (each batch is one offset); default: one by one. */
-  batchSize?: number;
-}
-
-/** Options of {@link ZerobusStream.toWritable}. */
-export interface WritableOptions {
-  /** Records per `ingestRecords` batch when the writable has several buffered; default: one by one. */
-  batchSize?: number;
-}
-
-/** What {@link ZerobusStream.ingestAll} resolves to. */
-export interface IngestAllResult {
-  /** Records accepted. */
-  count: number;
-  /** Offset of the last ingest call, or undefined when the source was empty. */
-  lastOffset: bigint | undefined;
-}
 
 /** `options` itself, when it is an object: a `null` or a number there would fail with a TypeError. */
 function checkOptionsObject<O extends object>(options: O, method: string): O {
