@@ -1,6 +1,7 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import type { SupportedRecordType, WireRecord } from "@zerobus/core";
 import { RecordType, ZerobusError } from "@zerobus/core";
+import { kindOf } from "@zerobus/core/internal";
 
 /** Turns one user record into its wire form, or throws `invalid_argument` saying why it cannot. */
 export type RecordEncoder = (record: unknown) => WireRecord;
@@ -12,20 +13,6 @@ const typeNameOf = (value: object): string | undefined => {
   const typeName = (value as { $typeName?: unknown }).$typeName;
   return typeof typeName === "string" ? typeName : undefined;
 };
-
-/** What a refused value is, for "…; got <kind>" messages: "undefined", "null", "an array", "a Map". */
-function kindOf(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  if (Array.isArray(value)) return "an array";
-  if (typeof value !== "object") return withArticle(typeof value);
-  const name = (value as object).constructor?.name;
-  return typeof name === "string" && name !== "" && name !== "Object" ? withArticle(name) : "an object";
-}
-
-// No "u": the names that reach here say "you" (Uint8Array, URL); "undefined" never gets an article.
-function withArticle(noun: string): string {
-  return /^[aeio]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
-}
 
 /**
  * Objects `JSON.stringify` turns into something else without complaint: a Map or Set becomes `{}`, a typed

@@ -18,6 +18,7 @@ export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export type { StreamHost } from "./engine-backed-stream.js";
 export { EngineBackedStream } from "./engine-backed-stream.js";
+export { kindOf } from "./kind-of.js";
 export type { WireRequest } from "./landing-queue.js";
 export { OpenStreams } from "./open-streams.js";
 export { StreamEngine } from "./stream-engine.js";

@@ -3,6 +3,7 @@ import type { SupportedRecordType } from "../record-type.js";
 import { RecordType } from "../record-type.js";
 import type { ResolvedStreamOptions } from "../stream-options.js";
 import { ZerobusError } from "../zerobus-error.js";
+import { kindOf } from "./kind-of.js";
 import { batchRequestSize, lengthDelimitedSize, singleRequestSize } from "./wire-size.js";
 
 /** The options the checks of PROTOCOL.md A.10 read. */
@@ -13,20 +14,6 @@ export type RecordCheckOptions = Pick<
 
 function refuse(message: string): ZerobusError {
   return new ZerobusError("invalid_argument", message);
-}
-
-/** What a refused value is, for "…; got <kind>" messages: "undefined", "null", "an array", "a Map". */
-function kindName(value: unknown): string {
-  if (value === undefined || value === null) return String(value);
-  if (Array.isArray(value)) return "an array";
-  if (typeof value !== "object") return withArticle(typeof value);
-  const name = (value as object).constructor?.name;
-  return typeof name === "string" && name !== "" && name !== "Object" ? withArticle(name) : "an object";
-}
-
-// No "u": the names that reach here say "you" (Uint8Array, URL); "undefined" never gets an article.
-function withArticle(noun: string): string {
-  return /^[aeio]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
 }
 
 /**
@@ -42,13 +29,13 @@ export function measureRecord(
 ): number {
   if (recordType === RecordType.Json) {
     if (typeof record !== "string") {
-      throw refuse(`${label(batchIndex)} must be a JSON string on a JSON stream; got ${kindName(record)}`);
+      throw refuse(`${label(batchIndex)} must be a JSON string on a JSON stream; got ${kindOf(record)}`);
     }
     if (validate) checkJsonObject(record, batchIndex);
     return Buffer.byteLength(record, "utf8");
   }
   if (!(record instanceof Uint8Array)) {
-    throw refuse(`${label(batchIndex)} must be a Uint8Array on a Proto stream; got ${kindName(record)}`);
+    throw refuse(`${label(batchIndex)} must be a Uint8Array on a Proto stream; got ${kindOf(record)}`);
   }
   return record.byteLength;
 }
@@ -66,7 +53,7 @@ function checkJsonObject(text: string, batchIndex: number | undefined): void {
     throw new ZerobusError("invalid_argument", `${label(batchIndex)} is not valid JSON`, { cause: error });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw refuse(`${label(batchIndex)} must be a JSON object; got ${kindName(value)}`);
+    throw refuse(`${label(batchIndex)} must be a JSON object; got ${kindOf(value)}`);
   }
 }
 
