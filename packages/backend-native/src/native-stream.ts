@@ -82,6 +82,7 @@ export class NativeBackendStream extends EngineBackedStream<NativeBackendStream>
       throw cancelledError(signal, "stream creation");
     }
     stream.#bridge.created();
+    engine.noteConnection();
     engine.setWakeHandler(stream.#pump);
     return stream;
   }
@@ -136,8 +137,12 @@ export class NativeBackendStream extends EngineBackedStream<NativeBackendStream>
         return;
       case "connected":
         this.#streamId = event.streamId;
-        this.engine.noteConnection();
-        if (event.recovered === true) this.engine.noteRecovery();
+        // The core 2.9.0 reports each connection twice (created, then created or recovered): count the
+        // first at creation (in `open`) and each later one by its "recovered" report.
+        if (event.recovered === true) {
+          this.engine.noteConnection();
+          this.engine.noteRecovery();
+        }
         if (liveStates.has(this.engine.state)) this.engine.setState("open");
         return;
       case "recovering":
