@@ -1,6 +1,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import type { ZerobusError } from "@zerobus/core";
 import { errorFromGrpcStatus, errorFromNetworkError, ZerobusError as ZError } from "@zerobus/core";
+import { abortError } from "@zerobus/core/internal";
 import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
 import type { ServerMessage } from "./response-decoder.js";
 import { decodeResponse } from "./response-decoder.js";
@@ -56,7 +57,7 @@ export class Connection {
     signal: AbortSignal,
   ): Promise<Connection> {
     // An abort before the call exists would never fire its listener.
-    if (signal.aborted) return Promise.reject(abortError(signal));
+    if (signal.aborted) return Promise.reject(abortError(signal, "stream creation"));
     const call = client.makeBidiStreamRequest<Buffer, ServerMessage>(
       EPHEMERAL_STREAM_PATH,
       passThrough,
@@ -74,7 +75,7 @@ export class Connection {
         call.cancel();
         reject(error);
       };
-      const onAbort = () => fail(abortError(signal));
+      const onAbort = () => fail(abortError(signal, "stream creation"));
       signal.addEventListener("abort", onAbort, { once: true });
       connection.#pending = {
         created: (streamId) => {
@@ -216,9 +217,4 @@ function callError(error: Error): ZerobusError {
   if (typeof code === "number")
     return errorFromGrpcStatus(code, (error as grpc.ServiceError).details ?? error.message, error);
   return errorFromNetworkError(error, "the connection broke") ?? ZError.from(error);
-}
-
-function abortError(signal: AbortSignal): ZerobusError {
-  const reason: unknown = signal.reason;
-  return reason instanceof ZError ? reason : ZError.from(reason);
 }

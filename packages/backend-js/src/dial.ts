@@ -1,12 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
-import type {
-  BackendConfig,
-  HeadersProvider,
-  HeadersReason,
-  ResolvedStreamOptions,
-  TableDescriptor,
-} from "@zerobus/core";
+import type { BackendConfig, HeadersProvider, ResolvedStreamOptions, TableDescriptor } from "@zerobus/core";
 import { resolveHeaders, ZerobusError } from "@zerobus/core";
+import type { Dial } from "@zerobus/core/internal";
 import { untilAborted } from "@zerobus/core/internal";
 import { Connection } from "./connection.js";
 import { encodeCreateRequest } from "./create-request.js";
@@ -21,15 +16,12 @@ export interface DialContext {
   readonly headers: HeadersProvider;
 }
 
-/** One connection attempt for a given reason; rejects with a `ZerobusError`. */
-export type Dial = (reason: HeadersReason, signal: AbortSignal) => Promise<Connection>;
-
 /**
  * Makes the function that runs one connection attempt (PROTOCOL.md B §4.3 step 4): headers from the
  * provider, open the call, send `create`, wait for the create response — all under one
  * `recoveryTimeoutMs` timeout (`deadline_exceeded`, retryable). `signal` abandons the attempt (`cancelled`).
  */
-export function makeDial(context: DialContext): Dial {
+export function makeDial(context: DialContext): Dial<Connection> {
   const createRequest = encodeCreateRequest(context.table, context.options.recordType);
   const timeoutMs = context.options.recoveryTimeoutMs;
   return async (reason, signal) => {

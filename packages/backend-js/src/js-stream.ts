@@ -1,49 +1,29 @@
-import type {
-  HeadersReason,
-  Logger,
-  OpenStreamContext,
-  ResolvedStreamOptions,
-  StreamEvents,
-} from "@zerobus/core";
+import type { Logger, OpenStreamContext, ResolvedStreamOptions, StreamEvents } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
-import type { StreamHost } from "@zerobus/core/internal";
-import { EngineBackedStream, MAX_TIMER_MS, StreamEngine } from "@zerobus/core/internal";
+import type { Dial, StreamHost } from "@zerobus/core/internal";
+import { EngineBackedStream, MAX_TIMER_MS, StreamEngine, StreamRecovery } from "@zerobus/core/internal";
 import type { Connection, ConnectionListener } from "./connection.js";
-import type { Dial } from "./dial.js";
 import { encodeIngestRequest } from "./request-encoder.js";
 import type { ServerMessage } from "./response-decoder.js";
-import type { RetryEpisode } from "./retry-episode.js";
-import { connectWithRetries, newEpisode } from "./retry-episode.js";
 
 /** What a stream needs from its backend. */
 export interface JsStreamContext extends StreamHost<JsStream> {
   readonly tableName: string;
-  readonly dial: Dial;
+  readonly dial: Dial<Connection>;
 }
 
 /**
  * A stream of backend-js: the shared {@link StreamEngine} for records, offsets and waiters, driven over
- * grpc-js connections. This class is the supervisor of PROTOCOL.md Part A: it sends the engine's requests
- * (respecting write backpressure), validates acks (A.2), runs the lack-of-ack timer (A.6), pauses on a
- * close signal (A.5), recovers with re-send (A.4) and fails terminally (A.7, A.8).
+ * grpc-js connections. It does what is gRPC-specific in PROTOCOL.md Part A: it sends the engine's requests
+ * (respecting write backpressure), validates acks (A.2), runs the lack-of-ack timer (A.6) and pauses on a
+ * close signal (A.5); core's {@link StreamRecovery} decides whether a dropped connection recovers, with
+ * which budget, and when that recovery succeeded (A.3, A.4), and connects again (with re-send).
  */
 export class JsStream extends EngineBackedStream<JsStream> implements ConnectionListener {
-  readonly #context: JsStreamContext;
-  /** Aborted when the stream is over: stops any reconnection in progress. */
+  readonly #recovery: StreamRecovery<Connection>;
   #connection: Connection | undefined;
   #streamId: string | undefined;
-  /** The recovery still waiting for its first ack on the current connection (A.4). */
-  #unconfirmed: RetryEpisode | undefined;
-  /**
-   * A recovery that had nothing to re-send, which A.4 counts as successful at once, and until when its
-   * connection is still on probation: should it drop before an ack or before `recoveryBackoffMs` passed,
-   * the next recovery goes on with the same retry budget and backoff instead of a fresh one, so a server
-   * that accepts and drops an idle stream cannot cause an endless storm of reconnections either.
-   */
-  #probation: { episode: RetryEpisode; until: number } | undefined;
   #paused = false;
-  /** When the current connection was created (A.4: one that lived long enough reconnects at once). */
-  #connectedAt = 0;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #pump = (): void => this.#send();
@@ -54,7 +34,11 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
 
   private constructor(context: JsStreamContext, engine: StreamEngine, events: StreamEvents | undefined) {
     super(context.tableName, engine, context, events);
-    this.#context = context;
+    this.#recovery = new StreamRecovery(engine, this.lifetime.signal, {
+      dial: context.dial,
+      install: (connection) => this.#install(connection),
+      fail: (error) => this.fail(error),
+    });
   }
 
   /**
@@ -72,8 +56,7 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     const signal = open.signal
       ? AbortSignal.any([open.signal, stream.lifetime.signal])
       : stream.lifetime.signal;
-    const connection = await connectWithRetries(context.dial, newEpisode(), engine.options, "create", signal);
-    stream.#install(connection);
+    await stream.#recovery.open(signal);
     return stream;
   }
 
@@ -116,10 +99,8 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
 
   // ---- internals --------------------------------------------------------------------------------------
 
+  /** Takes a connection from {@link StreamRecovery} (creation or recovery). */
   #install(connection: Connection): void {
-    this.engine.requeueSent();
-    this.engine.noteConnection();
-    this.#connectedAt = performance.now();
     this.#connection = connection;
     this.#streamId = connection.streamId;
     connection.listen(this);
@@ -161,13 +142,12 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
       this.#break(error);
       return;
     }
-    if (this.#unconfirmed !== undefined) this.#recovered();
-    this.#probation = undefined;
+    this.#recovery.onProgress();
     if (this.engine.hasSentUnacked) {
       if (!this.#paused) this.#ackTimer?.refresh();
     } else {
       this.#clearAckTimer();
-      if (this.#paused) this.#reconnect(undefined);
+      if (this.#paused) this.#reconnect();
     }
   }
 
@@ -181,10 +161,10 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     this.#clearAckTimer();
     if (this.engine.state !== "closing") this.engine.setState("paused");
     if (waitMs === 0 || !this.engine.hasSentUnacked) {
-      this.#reconnect(undefined);
+      this.#reconnect();
       return;
     }
-    this.#pauseTimer = setTimeout(() => this.#reconnect(undefined), waitMs);
+    this.#pauseTimer = setTimeout(() => this.#reconnect(), waitMs);
   }
 
   #armAckTimer(): void {
@@ -205,15 +185,10 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     this.#ackTimer = undefined;
   }
 
-  /**
-   * Drops the current connection (if any) and its timers; sending is no longer blocked by it. Returns
-   * whether the connection lived at least `recoveryBackoffMs` (then a recovery may reconnect at once).
-   */
-  #teardown(): boolean {
-    const livedLong = performance.now() - this.#connectedAt >= this.engine.options.recoveryBackoffMs;
+  /** Drops the current connection (if any) and its timers; sending is no longer blocked by it. */
+  #teardown(): void {
     this.#dropConnection();
     this.engine.setSendBlocked(false);
-    return livedLong;
   }
 
   #dropConnection(): void {
@@ -226,78 +201,16 @@ export class JsStream extends EngineBackedStream<JsStream> implements Connection
     connection?.close();
   }
 
-  /** The connection failed with `error`: recover when allowed (A.3, A.4), else fail for good. */
+  /** The connection failed with `error`: recovery decides whether the stream recovers or fails (A.3, A.4). */
   #break(error: ZerobusError): void {
-    const livedLong = this.#teardown();
-    const state = this.engine.state;
-    if (state === "closed" || state === "failed") return;
-    const options = this.engine.options;
-    const unauthenticated = error.code === "unauthenticated";
-    const episode = this.#currentEpisode();
-    const recoverable = error.retryable || (unauthenticated && !episode.refreshUsed);
-    // A.4: a connection that broke before its first ack used up an attempt of the same recovery.
-    const exhausted = episode.attempts >= 1 + options.recoveryRetries;
-    if (!options.recovery || !recoverable || exhausted) {
-      this.fail(error);
-      return;
-    }
-    if (unauthenticated) episode.refreshUsed = true;
-    this.#recover(episode, unauthenticated ? "unauthenticated" : "recovery", error, livedLong);
+    this.#teardown();
+    this.#recovery.onBreak(error);
   }
 
   /** Leaves the current connection on purpose (end of a close-signal pause) and reconnects. */
-  #reconnect(reason: ZerobusError | undefined): void {
-    const livedLong = this.#teardown();
-    this.#recover(this.#currentEpisode(), "recovery", reason, livedLong);
-  }
-
-  /** The retry budget a new recovery spends: the one not yet confirmed, or on probation, else a fresh one. */
-  #currentEpisode(): RetryEpisode {
-    const probation = this.#probation;
-    const episode =
-      this.#unconfirmed ??
-      (probation !== undefined && performance.now() < probation.until ? probation.episode : newEpisode());
-    this.#unconfirmed = undefined;
-    this.#probation = undefined;
-    return episode;
-  }
-
-  #recover(
-    episode: RetryEpisode,
-    reason: HeadersReason,
-    cause: ZerobusError | undefined,
-    firstImmediate: boolean,
-  ): void {
-    this.engine.requeueSent();
-    if (this.engine.state !== "closing") this.engine.setState("recovering", cause);
-    const { dial } = this.#context;
-    const signal = this.lifetime.signal;
-    connectWithRetries(dial, episode, this.engine.options, reason, signal, firstImmediate).then(
-      (connection) => {
-        const state = this.engine.state;
-        if (state === "closed" || state === "failed") {
-          connection.close();
-          return;
-        }
-        const somethingUnacked = this.engine.hasQueued;
-        this.#install(connection);
-        // A.4: with records to re-send, success waits for an ack on the new connection.
-        if (somethingUnacked) {
-          this.#unconfirmed = episode;
-          return;
-        }
-        this.#recovered();
-        this.#probation = { episode, until: performance.now() + this.engine.options.recoveryBackoffMs };
-      },
-      (error: unknown) => this.fail(ZerobusError.from(error)),
-    );
-  }
-
-  #recovered(): void {
-    this.#unconfirmed = undefined;
-    this.engine.noteRecovery();
-    // A close signal may have paused the new connection before its first ack: still paused, not open.
-    if (this.engine.state !== "closing" && !this.#paused) this.engine.setState("open");
+  #reconnect(): void {
+    this.#teardown();
+    this.#recovery.reconnect();
   }
 
   protected override onFailure(): void {

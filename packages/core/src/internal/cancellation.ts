@@ -67,6 +67,35 @@ export function untilAborted<T>(
   });
 }
 
+/**
+ * The error of work abandoned because `signal` fired: the signal's own `ZerobusError` when it carries one
+ * (an attempt's deadline, the failure or close that ended a stream), else `cancelled`, not retryable, for
+ * `what` (such as "stream creation"), with the signal's reason as its cause.
+ */
+export function abortError(signal: AbortSignal, what: string): ZerobusError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof ZerobusError) return reason;
+  return new ZerobusError("cancelled", `${what} was cancelled`, { retryable: false, cause: reason });
+}
+
+/**
+ * Resolves after `ms`, or rejects with `error()` as soon as `signal` fires (at once if it already had);
+ * an abandoned wait clears its timer, so it keeps no process alive.
+ */
+export function sleep(ms: number, signal: AbortSignal, error: () => unknown): Promise<void> {
+  if (signal.aborted) return Promise.reject(error());
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      resolve();
+    }, ms);
+    const stop = listenForAbort(signal, () => {
+      clearTimeout(timer);
+      reject(error());
+    });
+  });
+}
+
 /** Whether `value` behaves as an `AbortSignal` (duck-typed: polyfills and other realms count too). */
 function isAbortSignal(value: unknown): value is AbortSignal {
   const signal = value as Partial<AbortSignal> | null;

@@ -1,6 +1,6 @@
-import { MAX_TIMER_MS } from "@zerobus/core/internal";
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "./retry-episode.js";
+import { MAX_TIMER_MS } from "../../stream-options.js";
+import { attemptsAllowed, backoffDelay } from "./retry-episode.js";
 
 const options = { recoveryBackoffMs: 1000, recoveryBackoffMaxMs: 30_000 };
 
@@ -20,5 +20,13 @@ describe("backoffDelay", () => {
     const huge = { recoveryBackoffMs: MAX_TIMER_MS, recoveryBackoffMaxMs: MAX_TIMER_MS };
     expect(backoffDelay(3, huge, () => 0.999_999)).toBe(MAX_TIMER_MS);
     expect(backoffDelay(0, huge, () => 0)).toBe(Math.round(MAX_TIMER_MS * 0.8));
+  });
+});
+
+describe("attemptsAllowed", () => {
+  it("is 1 + recoveryRetries, or one attempt when recovery is off", () => {
+    expect(attemptsAllowed({ recovery: true, recoveryRetries: 4 })).toBe(5);
+    expect(attemptsAllowed({ recovery: true, recoveryRetries: 0 })).toBe(1);
+    expect(attemptsAllowed({ recovery: false, recoveryRetries: 4 })).toBe(1);
   });
 });
