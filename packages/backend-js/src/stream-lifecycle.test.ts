@@ -77,8 +77,8 @@ describe("a close signal", () => {
     const table = nextTable();
     server.script(table, [
       { ack: "never" },
-      { fail: GrpcStatusCode.UNAVAILABLE, after: { records: 3 } },
-      { closeSignal: { seconds: 5, thenEnd: false }, after: { records: 3 } },
+      { fail: GrpcStatusCode.UNAVAILABLE, after: { records: 4 } },
+      { closeSignal: { seconds: 5, thenEnd: false }, after: { records: 2 } },
     ]);
     const js = backend();
     const states: StreamState[] = [];
@@ -88,21 +88,24 @@ describe("a close signal", () => {
       headers,
       { events: { onStateChange: (state) => states.push(state) } },
     );
-    // The first connection makes progress, so the next one re-sends at full size (no slow start).
-    await stream.ingestRecord('{"i":0}');
-    await server.table(table).waitForRecords(1);
-    server.live(table)[0]?.ack(0n);
-    await expect.poll(() => stream.stats().recordsAcked).toBe(1);
-    await stream.ingestRecord('{"i":1}');
+    // The first connection gets two requests acknowledged, so the next one may have two in flight.
+    for (const [i, offset] of [0n, 1n].entries()) {
+      await stream.ingestRecord(`{"i":${i}}`);
+      await server.table(table).waitForRecords(i + 1);
+      server.live(table)[0]?.ack(offset);
+      await expect.poll(() => stream.stats().recordsAcked).toBe(i + 1);
+    }
     await stream.ingestRecord('{"i":2}');
-    await server.table(table).waitForRecords(5);
     await stream.ingestRecord('{"i":3}');
+    // Both re-sent on the second connection, whose close signal then pauses the stream.
     await server.table(table).waitForRecords(6);
     await expect.poll(() => stream.state).toBe("paused");
-    // Acknowledges the two re-sent records only: the fourth is still in flight, the pause goes on.
+    await stream.ingestRecord('{"i":4}'); // held: nothing is sent after a close signal
+    // Acknowledges the first re-sent record only: the second is still in flight, the pause goes on.
     server.live(table)[0]?.ack(0n);
     await expect.poll(() => stream.stats().recordsAcked).toBe(3);
     expect(stream.state).toBe("paused");
+    server.setAckPolicy(table, "immediate"); // for the held record, on the next connection
     server.live(table)[0]?.ack(1n);
     await stream.flush();
     expect(states.slice(0, 3)).toEqual(["recovering", "paused", "recovering"]);

@@ -36,8 +36,10 @@ export class LandingQueue {
   /** Repeated-field bytes of each of those requests (what slow start doubles from). */
   readonly #wireFieldBytes = new NumberQueue();
   readonly #slowStart: SlowStart;
-  /** Whether an ack advanced on the current connection (A.15: else the next one starts slow). */
-  #progressed = false;
+  /** Requests acknowledged on the current connection (A.15: none, and the next one starts slow). */
+  #ackedHere = 0;
+  /** The largest of them (bytes of the batch field): the size this connection proved to get through. */
+  #largestAckedHere = 0;
   #wireBase = 0;
   #wireNext = 0;
   #lastAck = -1;
@@ -166,12 +168,14 @@ export class LandingQueue {
     if (upTo === this.#lastAck) return undefined;
     const index = upTo - this.#wireBase;
     const end = this.#wireEnds.at(index);
-    if (this.#slowStart.active) {
-      for (let i = 0; i <= index; i++) this.#slowStart.acknowledged(this.#wireFieldBytes.at(i));
+    for (let i = 0; i <= index; i++) {
+      const fieldBytes = this.#wireFieldBytes.at(i);
+      if (fieldBytes > this.#largestAckedHere) this.#largestAckedHere = fieldBytes;
+      this.#slowStart.acknowledged(fieldBytes);
     }
+    this.#ackedHere += index + 1;
     this.#wireEnds.drop(index + 1);
     this.#wireFieldBytes.drop(index + 1);
-    this.#progressed = true;
     this.#wireBase = upTo + 1;
     this.#lastAck = upTo;
     this.#ring.releaseTo(end);
@@ -189,11 +193,16 @@ export class LandingQueue {
 
   /**
    * Sent-unacked entries go back to the front; wire offsets restart at 0. Returns the records to resend.
-   * A connection that ends with requests in flight and no ack that advanced restarts slow start (A.15).
+   * A connection that ends with requests in flight and no ack that advanced restarts slow start (A.15);
+   * one that made progress first hands the next one the size and window it got acknowledged.
    */
   requeueSent(): number {
-    if (this.#wireEnds.length > 0 && !this.#progressed) this.#slowStart.restart();
-    this.#progressed = false;
+    if (this.#wireEnds.length > 0) {
+      if (this.#ackedHere === 0) this.#slowStart.restart();
+      else this.#slowStart.resumeAt(this.#largestAckedHere, this.#ackedHere);
+    }
+    this.#ackedHere = 0;
+    this.#largestAckedHere = 0;
     let resent = 0;
     for (let offset = this.#ring.start; offset < this.#sentEnd; offset++) {
       resent += recordCount(this.#ring.payloadAt(offset));

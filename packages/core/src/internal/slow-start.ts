@@ -52,6 +52,24 @@ export class SlowStart {
     );
   }
 
+  /**
+   * The connection that just ended made progress but left requests unacknowledged: the next one starts at
+   * what this one got acknowledged, `acked` requests in flight of at most `largestAcked` bytes, and grows
+   * from there. Without it, limits grown past what the server takes per connection would make every other
+   * connection start with a request that crosses the line again, re-sending the backlog each time.
+   */
+  resumeAt(largestAcked: number, acked: number): void {
+    if (largestAcked >= this.#maxFieldBytes) return;
+    if (this.#active && this.#sizeLimit <= largestAcked && this.#window <= acked) return;
+    this.#active = true;
+    this.#sizeLimit = Math.min(this.#sizeLimit, largestAcked);
+    this.#window = Math.min(this.#window, Math.max(1, acked));
+    this.#log(
+      `slow start: the last connection ended with requests unacknowledged after ${acked} acknowledged; ` +
+        `the next sends up to ${this.#window} requests in flight of up to ${this.#sizeLimit} bytes each`,
+    );
+  }
+
   /** One request of `fieldBytes` was acknowledged: double the window and the size, up to the limits. */
   acknowledged(fieldBytes: number): void {
     if (!this.#active) return;

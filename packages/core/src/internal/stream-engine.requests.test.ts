@@ -182,23 +182,30 @@ describe("StreamEngine offsets and requests", () => {
 
   it("re-sends coalesced requests of singles and batches first and in order on a new connection", () => {
     const stream = engine();
+    for (let i = 10; i < 30; i++) void stream.ingestRecord(rec(i));
+    drain(stream); // wire 0 = logical 0..19
+    stream.acknowledge(0); // progress, with a request of 20 records: the next connection may send as much
     void stream.ingestRecord(rec(0));
     void stream.ingestRecords([rec(1), rec(2)]);
-    drain(stream); // wire 0 = logical 0..1
-    stream.acknowledge(0); // progress on this connection: no slow start after it
-    void stream.ingestRecord(rec(7));
+    drain(stream); // wire 1 = logical 20..21
     void stream.ingestRecords([rec(3), rec(4)]);
     void stream.ingestRecord(rec(5));
-    drain(stream); // wire 1 = logical 2..4
+    drain(stream); // wire 2 = logical 22..23
     void stream.ingestRecords([rec(6)]); // queued, never sent
-    expect(stream.requeueSent()).toBe(4);
+    expect(stream.requeueSent()).toBe(6);
     const resent = drain(stream);
     expect(resent.map((r) => [r.wireOffset, r.records, r.firstOffset, r.lastOffset])).toEqual([
-      [0, [rec(7), rec(3), rec(4), rec(5), rec(6)], 2n, 5n],
+      [0, [rec(0), rec(1), rec(2), rec(3), rec(4), rec(5), rec(6)], 20n, 24n],
     ]);
-    expect(stream.getUnackedBatches()).toEqual([[rec(7)], [rec(3), rec(4)], [rec(5)], [rec(6)]]);
+    expect(stream.getUnackedBatches()).toEqual([
+      [rec(0)],
+      [rec(1), rec(2)],
+      [rec(3), rec(4)],
+      [rec(5)],
+      [rec(6)],
+    ]);
     expect(stream.acknowledge(0)).toBeUndefined();
-    expect(stream.stats()).toMatchObject({ recordsAcked: 8, recordsResent: 4, recordsInFlight: 0 });
+    expect(stream.stats()).toMatchObject({ recordsAcked: 27, recordsResent: 6, recordsInFlight: 0 });
   });
 
   it("re-sends sent-unacked requests first and in order on a new connection", () => {

@@ -89,17 +89,40 @@ describe("StreamEngine slow start (PROTOCOL.md A.15)", () => {
     expect(rest).toEqual([]);
   });
 
-  it("keeps the limits after a connection that made progress, and records queued meanwhile follow them", () => {
-    const stream = engine();
+  it("after a connection that made progress, the next starts at the size and window it got acknowledged", () => {
+    const debug: string[] = [];
+    const stream = engine({}, debug);
     for (let i = 0; i < 100; i++) void stream.ingestRecord(rec(i));
     failWithoutProgress(stream);
     drain(stream);
     stream.acknowledge(0); // progress: limit 2 units, window 2
-    const sent = drain(stream);
-    expect(sent.map((r) => r.records.length)).toEqual([2, 2]);
-    stream.requeueSent(); // broke after progress: no restart, the limits stay
+    expect(drain(stream).map((r) => r.records.length)).toEqual([2, 2]);
+    stream.acknowledge(1); // a second request acknowledged (2 units): limit 4 units, window 4
+    expect(drain(stream).map((r) => r.records.length)).toEqual([4, 4, 4]);
+    stream.requeueSent(); // broke after progress: no restart, but no more than what got through
+    expect(debug.at(-1)).toContain("after 2 acknowledged");
+    // Up to 2 in flight of up to the largest acknowledged request (2 units); records queued meanwhile too.
     for (let i = 100; i < 200; i++) void stream.ingestRecord(rec(i));
     expect(drain(stream).map((r) => r.records.length)).toEqual([2, 2]);
+    stream.acknowledge(1); // two more acknowledged: doubled twice
+    expect(
+      drain(stream)
+        .map((r) => r.records.length)
+        .slice(0, 2),
+    ).toEqual([8, 8]);
+  });
+
+  it("a connection that broke after progress at full size leaves the limits alone", () => {
+    const stream = engine();
+    for (let i = 0; i < 10; i++) void stream.ingestRecord(rec(i));
+    drain(stream);
+    stream.acknowledge(0);
+    for (let i = 10; i < 20; i++) void stream.ingestRecord(rec(i));
+    drain(stream);
+    stream.requeueSent();
+    // 10 records acknowledged in one request, so the next starts at that size, then grows back.
+    for (let i = 20; i < 40; i++) void stream.ingestRecord(rec(i));
+    expect(drain(stream).map((r) => r.records.length)).toEqual([10]);
   });
 
   it("does not restart after a connection that ended with nothing in flight", () => {
