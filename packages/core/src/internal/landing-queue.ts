@@ -186,9 +186,9 @@ export class LandingQueue {
     return end;
   }
 
-  /** Whether slow start's window has room for another request on this connection. */
-  get windowOpen(): boolean {
-    return this.#slowStart.allows(this.#wireEnds.length);
+  /** Whether slow start limits requests now (then an ack may let held requests go). */
+  get slowStarting(): boolean {
+    return this.#slowStart.active;
   }
 
   /**

@@ -260,14 +260,16 @@ export class StreamEngine {
    */
   acknowledge(upTo: bigint | number): ZerobusError | undefined {
     if (this.#failure !== undefined) return undefined;
+    const slowStarting = this.#queue.slowStarting;
     const result = this.#queue.acknowledge(Number(upTo));
     if (typeof result !== "number") return result;
     const upToOffset = BigInt(result - 1);
     this.#call("onAck", () => this.#events.onAck?.(upToOffset));
     this.#offsetWaiters.release(result);
     this.#admitWaiters();
-    // Slow start may have held queued requests back until this ack opened its window.
-    if (this.#queue.hasQueued && this.#wake !== undefined) this.#scheduleWake();
+    // Slow start may have held queued requests back until this ack opened its window (outside slow start,
+    // queued records already have a wake-up scheduled, or wait for the transport's drain).
+    if (slowStarting && this.#queue.hasQueued && this.#wake !== undefined) this.#scheduleWake();
     return undefined;
   }
 
