@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises";
+import { readmeExampleAfter } from "@zerobus/test-support";
 import { describe, expect, it } from "vitest";
 
 describe("README", () => {
   it("shows readme-example.test.ts, which runs in this suite, verbatim under ## Example", async () => {
-    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
     const example = await readFile(new URL("./readme-example.test.ts", import.meta.url), "utf8");
-    const section = readme.slice(readme.indexOf("## Example"));
-    expect(/```ts\n([\s\S]*?)```/.exec(section)?.[1]).toBe(example);
+    expect(await readmeExampleAfter(new URL("../README.md", import.meta.url), "## Example")).toBe(example);
   });
 });

@@ -4,4 +4,6 @@
  *
  * @packageDocumentation
  */
+
+export { readmeExampleAfter } from "./readme-example.js";
 export { testHeadersContext } from "./test-headers-context.js";
