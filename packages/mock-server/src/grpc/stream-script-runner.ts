@@ -45,7 +45,7 @@ export class StreamScriptRunner {
   /** Runs every `after` step whose moment has come, in order. Call after each committed request. */
   evaluate(): void {
     for (let step = this.#current(); step !== undefined; step = this.#current()) {
-      if (("at" in step && step.at !== undefined) || !this.#holds(step.after ?? {}, NOTHING)) return;
+      if (atTriggerOf(step) !== undefined || !this.#holds(step.after ?? {}, NOTHING)) return;
       this.run(step);
     }
   }
@@ -56,8 +56,8 @@ export class StreamScriptRunner {
    */
   stepAt(pending: TriggerCounts): StreamScriptStep | undefined {
     const step = this.#current();
-    if (step === undefined || !("at" in step) || step.at === undefined) return undefined;
-    return this.#holds(step.at, pending) ? step : undefined;
+    const at = step === undefined ? undefined : atTriggerOf(step);
+    return at !== undefined && this.#holds(at, pending) ? step : undefined;
   }
 
   /** Runs the current step (the cursor moves past it first, so it runs once whatever it does). */
@@ -76,7 +76,7 @@ export class StreamScriptRunner {
     const step = this.cursor.current;
     if (!this.connection.open || !step || isCreateStep(step) || isAckStep(step)) return undefined;
     if (this.#baseline?.position !== this.cursor.position) {
-      const trigger = "at" in step && step.at !== undefined ? step.at : step.after;
+      const trigger = atTriggerOf(step) ?? step.after;
       this.#baseline = this.#start(this.cursor.position, trigger?.ms);
     }
     return step;
@@ -101,4 +101,9 @@ export class StreamScriptRunner {
     }
     return baseline;
   }
+}
+
+/** The `at` trigger of a step that has one (`fail`, `end`, `drop`), else undefined. */
+function atTriggerOf(step: StreamScriptStep): StepTrigger | undefined {
+  return "at" in step ? step.at : undefined;
 }
