@@ -1,6 +1,7 @@
 import { createBackend } from "@zerobus/backend-js";
-import type { Backend, HeadersContext, HeadersProvider, HeadersReason, ZerobusError } from "@zerobus/core";
+import type { HeadersContext, HeadersProvider, HeadersReason, ZerobusError } from "@zerobus/core";
 import { GrpcStatus, resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -11,17 +12,19 @@ import { proxyVariables } from "./support/context.js";
 // package against the mock's real OAuth token endpoint; the server then rejects the token mid-stream.
 const table = "main.default.events";
 let mock: MockServer;
-let backend: Backend;
+let backend: StreamRegistry;
 
 beforeEach(async () => {
   for (const name of proxyVariables) vi.stubEnv(name, "");
   mock = await createMockServer({ oauth: { workspaceId: "1234567890123456" } });
-  backend = createBackend({
-    endpoint: mock.endpoint,
-    allowInsecure: true,
-    workspaceId: "1234567890123456",
-    logger: silentLogger,
-  });
+  backend = new StreamRegistry(
+    createBackend({
+      endpoint: mock.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234567890123456",
+      logger: silentLogger,
+    }),
+  );
 });
 
 afterEach(async () => {

@@ -1,12 +1,13 @@
-import type { Backend, HeadersContext } from "@zerobus/core";
+import type { HeadersContext } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import { createMockServer, type MockServer } from "@zerobus/mock-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBackend } from "./create-backend.js";
 import { VERSION } from "./version.js";
 
 let server: MockServer;
-let backend: Backend;
+let backend: StreamRegistry;
 // A token the mock issued for every table: a stream opens only if the backend sent it as given.
 let token: { getHeaders: () => Record<string, string> };
 
@@ -14,13 +15,15 @@ beforeEach(async () => {
   server = await createMockServer();
   const { token: issued } = server.issueToken();
   token = { getHeaders: () => ({ authorization: `Bearer ${issued}` }) };
-  backend = createBackend({
-    endpoint: server.endpoint,
-    allowInsecure: true,
-    workspaceId: "1234",
-    applicationName: "orders-loader/2.1",
-    logger: silentLogger,
-  });
+  backend = new StreamRegistry(
+    createBackend({
+      endpoint: server.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234",
+      applicationName: "orders-loader/2.1",
+      logger: silentLogger,
+    }),
+  );
 });
 
 afterEach(async () => {

@@ -1,7 +1,6 @@
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { WireRecord } from "@zerobus/core";
+import type { WireRecord, WireRequest } from "@zerobus/core";
 import { RecordType } from "@zerobus/core";
-import type { WireRequest } from "@zerobus/core/internal";
 import { EphemeralStreamRequestSchema } from "@zerobus/proto";
 import { describe, expect, it } from "vitest";
 import { encodeCreateRequest } from "./create-request.js";

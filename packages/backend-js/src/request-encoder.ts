@@ -1,6 +1,5 @@
-import type { SupportedRecordType, WireRecord } from "@zerobus/core";
+import type { SupportedRecordType, WireRecord, WireRequest } from "@zerobus/core";
 import { RecordType } from "@zerobus/core";
-import type { WireRequest } from "@zerobus/core/internal";
 import { varintLength } from "@zerobus/core/internal";
 import { requestBuffer } from "./request-buffer.js";
 

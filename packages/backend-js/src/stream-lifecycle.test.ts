@@ -1,5 +1,6 @@
 import type { HeadersContext, StreamOptions, StreamState } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import { createMockServer, GrpcStatusCode, type MockServer } from "@zerobus/mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "./create-backend.js";
@@ -22,12 +23,14 @@ afterAll(async () => {
 });
 
 function backend() {
-  return createBackend({
-    endpoint: server.endpoint,
-    allowInsecure: true,
-    workspaceId: "1",
-    logger: silentLogger,
-  });
+  return new StreamRegistry(
+    createBackend({
+      endpoint: server.endpoint,
+      allowInsecure: true,
+      workspaceId: "1",
+      logger: silentLogger,
+    }),
+  );
 }
 
 const headers = { getHeaders: (context: HeadersContext) => server.headers(context.tableName) };

@@ -1,8 +1,9 @@
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import { createFaultProxy, createMockServer, type FaultProxy, type MockServer } from "@zerobus/mock-server";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Connection } from "./connection.js";
 import { createBackend } from "./create-backend.js";
+import { GrpcConnection } from "./grpc-connection.js";
 
 const TABLE = "main.default.t";
 let server: MockServer | undefined;
@@ -20,12 +21,14 @@ describe("grpc-js write backpressure", () => {
     // The backend talks to the server through a proxy, which stalls the connection once the stream is open:
     // the server then reads nothing, as a server that stopped reading.
     proxy = await createFaultProxy({ target: server.endpoint });
-    const backend = createBackend({
-      endpoint: proxy.endpoint,
-      allowInsecure: true,
-      workspaceId: "1",
-      logger: silentLogger,
-    });
+    const backend = new StreamRegistry(
+      createBackend({
+        endpoint: proxy.endpoint,
+        allowInsecure: true,
+        workspaceId: "1",
+        logger: silentLogger,
+      }),
+    );
     const { token } = server.issueToken(TABLE);
     const stream = await backend.openStream(
       { tableName: TABLE },
@@ -33,7 +36,7 @@ describe("grpc-js write backpressure", () => {
       { getHeaders: () => ({ authorization: `Bearer ${token}` }) },
     );
     expect(proxy.stallAll(Infinity)).toBe(1);
-    const write = vi.spyOn(Connection.prototype, "write");
+    const write = vi.spyOn(GrpcConnection.prototype, "send");
     const pushedBack = () => write.mock.results.some((result) => result.value === false);
     const settle = (calls: Promise<bigint>[]) => {
       const state = { settled: 0 };

@@ -1,4 +1,4 @@
-import { runConformance } from "@zerobus/conformance";
+import { overBackend, runConformance } from "@zerobus/conformance";
 import { createBackend } from "../src/index.js";
 
-runConformance({ backend: createBackend });
+runConformance({ streams: overBackend(createBackend) });

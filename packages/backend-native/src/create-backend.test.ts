@@ -1,5 +1,6 @@
-import type { Backend, BackendConfig, HeadersContext, StreamEvents } from "@zerobus/core";
+import type { BackendConfig, HeadersContext, StreamEvents } from "@zerobus/core";
 import { RecordType, resolveStreamOptions, silentLogger, ZerobusError } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +8,7 @@ import { createBackend, isNativeAvailable, nativeCapabilities, setNativeLogger, 
 
 let server: MockServer;
 let tlsServer: MockServer;
-const backends: Backend[] = [];
+const backends: StreamRegistry[] = [];
 let tableCount = 0;
 
 beforeAll(async () => {
@@ -18,15 +19,17 @@ afterAll(async () => {
   await Promise.all([server.close(), tlsServer.close()]);
 });
 
-function backendFor(mock: MockServer, extra: Partial<BackendConfig> = {}): Backend {
-  const backend = createBackend({
-    endpoint: mock.endpoint,
-    allowInsecure: true,
-    workspaceId: "1234",
-    logger: silentLogger,
-    ...(mock.ca === undefined ? {} : { tls: { ca: mock.ca } }),
-    ...extra,
-  });
+function backendFor(mock: MockServer, extra: Partial<BackendConfig> = {}): StreamRegistry {
+  const backend = new StreamRegistry(
+    createBackend({
+      endpoint: mock.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234",
+      logger: silentLogger,
+      ...(mock.ca === undefined ? {} : { tls: { ca: mock.ca } }),
+      ...extra,
+    }),
+  );
   backends.push(backend);
   return backend;
 }
@@ -54,8 +57,14 @@ const jsonOptions = (overrides = {}) => resolveStreamOptions(overrides, { hasDes
 describe("createBackend (native)", () => {
   it("loads the addon and declares the gaps of the core", () => {
     expect(isNativeAvailable()).toBe(true);
-    const backend = backendFor(server);
+    const backend = createBackend({
+      endpoint: server.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234",
+      logger: silentLogger,
+    });
     expect(backend.name).toBe("native");
+    expect(backend.recoversItself).toBe(true);
     expect(backend.capabilities).toBe(nativeCapabilities);
     expect(Object.keys(backend.capabilities).sort()).toEqual(
       [

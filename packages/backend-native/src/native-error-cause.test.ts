@@ -1,5 +1,5 @@
-import type { Backend } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger, ZerobusError } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +11,7 @@ import { createBackend, errorFromInfo, NativeCoreError } from "./index.js";
  * the cause backend-js keeps), so a caller can read the status on either backend. Never a secret.
  */
 let server: MockServer;
-const backends: Backend[] = [];
+const backends: StreamRegistry[] = [];
 let tables = 0;
 const nextTable = () => `main.native_cause.t${++tables}`;
 const json = (overrides = {}) => resolveStreamOptions(overrides, { hasDescriptor: false });
@@ -24,13 +24,15 @@ afterAll(async () => {
   await server.close();
 });
 
-function backend(): Backend {
-  const created = createBackend({
-    endpoint: server.endpoint,
-    allowInsecure: true,
-    workspaceId: "1234",
-    logger: silentLogger,
-  });
+function backend(): StreamRegistry {
+  const created = new StreamRegistry(
+    createBackend({
+      endpoint: server.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234",
+      logger: silentLogger,
+    }),
+  );
   backends.push(created);
   return created;
 }

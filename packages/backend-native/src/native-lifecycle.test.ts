@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Backend, HeadersContext } from "@zerobus/core";
+import type { HeadersContext } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,7 @@ import { createBackend } from "./index.js";
  * able to exit.
  */
 let server: MockServer;
-const backends: Backend[] = [];
+const backends: StreamRegistry[] = [];
 let tables = 0;
 const nextTable = () => `main.native_lifecycle.t${++tables}`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -27,13 +28,15 @@ afterAll(async () => {
   await server.close();
 });
 
-function backend(): Backend {
-  const created = createBackend({
-    endpoint: server.endpoint,
-    allowInsecure: true,
-    workspaceId: "1234",
-    logger: silentLogger,
-  });
+function backend(): StreamRegistry {
+  const created = new StreamRegistry(
+    createBackend({
+      endpoint: server.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234",
+      logger: silentLogger,
+    }),
+  );
   backends.push(created);
   return created;
 }
@@ -79,8 +82,9 @@ describe("a native stream's creation", () => {
     const child = `
       import { createBackend } from ${JSON.stringify(fileURLToPath(new URL("../dist/index.js", import.meta.url)))};
       import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+      import { StreamRegistry } from "@zerobus/core/internal";
       const [endpoint, authorization, table] = process.argv.slice(1);
-      const backend = createBackend({ endpoint, allowInsecure: true, workspaceId: "1234", logger: silentLogger });
+      const backend = new StreamRegistry(createBackend({ endpoint, allowInsecure: true, workspaceId: "1234", logger: silentLogger }));
       const error = await backend
         .openStream(
           { tableName: table, descriptorProto: Uint8Array.from([0x0a, 0x02, 0x52, 0xff]) },

@@ -1,5 +1,5 @@
-import type { Backend } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -7,16 +7,18 @@ import { createBackend } from "./index.js";
 
 /** `stats().connections` on native: every connection the Rust core opened, the first included. */
 let server: MockServer;
-let backend: Backend;
+let backend: StreamRegistry;
 
 beforeAll(async () => {
   server = await createMockServer();
-  backend = createBackend({
-    endpoint: server.endpoint,
-    allowInsecure: true,
-    workspaceId: "1234",
-    logger: silentLogger,
-  });
+  backend = new StreamRegistry(
+    createBackend({
+      endpoint: server.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234",
+      logger: silentLogger,
+    }),
+  );
 });
 afterAll(async () => {
   await backend.close();

@@ -1,5 +1,5 @@
-import type { Backend } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { sdkIdentifier } from "./sdk-identifier.js";
  * `zerobus-sdk-ts`, so the service's telemetry can tell the two apart.
  */
 let server: MockServer;
-const backends: Backend[] = [];
+const backends: StreamRegistry[] = [];
 let tables = 0;
 const coreVersion = loadNative().coreVersion();
 
@@ -25,13 +25,15 @@ afterAll(async () => {
 });
 
 async function metadataOf(applicationName?: string): Promise<Readonly<Record<string, string>>> {
-  const backend = createBackend({
-    endpoint: server.endpoint,
-    allowInsecure: true,
-    workspaceId: "1234",
-    logger: silentLogger,
-    ...(applicationName === undefined ? {} : { applicationName }),
-  });
+  const backend = new StreamRegistry(
+    createBackend({
+      endpoint: server.endpoint,
+      allowInsecure: true,
+      workspaceId: "1234",
+      logger: silentLogger,
+      ...(applicationName === undefined ? {} : { applicationName }),
+    }),
+  );
   backends.push(backend);
   const table = `main.sdk_identifier.t${++tables}`;
   const stream = await backend.openStream(

@@ -1,59 +1,9 @@
-import type { HeadersProvider } from "./headers.js";
+import type { HeadersProvider, HeadersReason } from "./headers.js";
 import type { Logger } from "./logger.js";
-import type { SupportedRecordType } from "./record-type.js";
 import type { ResolvedStreamOptions } from "./stream-options.js";
+import type { WireRequest } from "./wire-request.js";
+import type { TableDescriptor } from "./wire-stream.js";
 import type { ZerobusError } from "./zerobus-error.js";
-
-/** A record ready for the wire: a JSON text for JSON streams, encoded message bytes for Proto streams. */
-export type WireRecord = string | Uint8Array;
-
-/**
- * Where a stream is in its life. `paused`: a server close signal arrived and the stream drains before it
- * reconnects; `recovering`: reconnecting after a retryable failure; `failed` and `closed` are final.
- */
-export type StreamState = "open" | "paused" | "recovering" | "closing" | "closed" | "failed";
-
-/** Counters of one stream object (they survive recoveries). */
-export interface StreamStats {
-  /** Records accepted by `ingest*` (a batch counts each record). */
-  recordsAccepted: number;
-  /** Payload bytes accepted. */
-  bytesAccepted: number;
-  /** Records acknowledged by the server. */
-  recordsAcked: number;
-  /** Records accepted and not yet acknowledged. */
-  recordsInFlight: number;
-  /** Payload bytes accepted and not yet acknowledged. */
-  bytesInFlight: number;
-  /** Records that were unacknowledged when a recovery began: an upper bound of downstream duplicates. */
-  recordsResent: number;
-  /** Recovery episodes that succeeded (an ack arrived on the new connection, or nothing was in flight). */
-  recoveries: number;
-  /** Connections the server created for this stream object, the first included, failed ones too. */
-  connections: number;
-  /**
-   * The largest request the stream sends now, in bytes of the records' repeated field: just under
-   * `maxMessageBytes` normally; after a connection that made no progress, 0 (one ingest unit per request),
-   * then doubling with each acknowledged request (slow start, PROTOCOL.md A.15).
-   */
-  requestSizeLimit: number;
-}
-
-/** Callbacks of one stream; each is called synchronously and must not throw (a throw is logged). */
-export interface StreamEvents {
-  /** Once per acknowledgement received, with the highest logical offset it covers. */
-  onAck?: (upToOffset: bigint) => void;
-  /** Once, when the stream fails for good. */
-  onError?: (error: ZerobusError) => void;
-  /** On every state change; `reason` is the error that caused it, if any. */
-  onStateChange?: (state: StreamState, reason?: ZerobusError) => void;
-}
-
-/** The table a stream writes to; `descriptorProto` holds a serialized `DescriptorProto` for Proto streams. */
-export interface TableDescriptor {
-  tableName: string;
-  descriptorProto?: Uint8Array;
-}
 
 /** How a backend reaches the service; built by the SDK from its constructor arguments. */
 export interface BackendConfig {
@@ -69,38 +19,6 @@ export interface BackendConfig {
   /** HTTP/2 keepalive ping interval; no pings when undefined. */
   keepaliveMs?: number;
   logger: Logger;
-}
-
-/** Per-call options of every waiting operation. */
-export interface CallOptions {
-  /** Aborting rejects the call with `cancelled` (API.md "Cancellation"). */
-  signal?: AbortSignal;
-}
-
-/**
- * Per-call options of `BackendStream.ingestRecord` and `ingestRecords`: {@link CallOptions} plus what the
- * SDK tells the stream about the records. Not part of `@zerobus/sdk`'s API (its ingest calls take
- * `CallOptions`, and it sets these fields itself).
- */
-export interface IngestCallOptions extends CallOptions {
-  /**
-   * Every JSON record of this call is text the SDK itself serialised from an object with `JSON.stringify`
-   * and found to start with `{`, so it is known to be a JSON object: the stream skips its parse check
-   * (`validateRecords`, PROTOCOL.md A.10) for this call and keeps every other check (kind, sizes, limits).
-   * Never set for text a user gave (the SDK leaves it off when any record of the call was a string).
-   * Ignored on Proto streams.
-   */
-  serialisedFromObjects?: boolean;
-}
-
-/** What `openStream` receives besides the table, options and headers. */
-export interface OpenStreamContext extends CallOptions {
-  events?: StreamEvents;
-  /**
-   * Records to send first, before anything ingested later, one inner array per original ingest call
-   * (recreation). They take logical offsets from 0 in order.
-   */
-  seed?: readonly (readonly WireRecord[])[];
 }
 
 /**
@@ -122,54 +40,92 @@ export type CapabilityGap =
   | "coalescing"
   | "keepalive";
 
-/**
- * One stream on the wire-ready level: the whole stream surface of the public API, minus argument checking
- * and serialisation (the SDK's job). Offsets are logical `bigint`s from 0, one per ingest call, in call
- * order, never reset by recovery.
- */
-export interface BackendStream {
-  readonly tableName: string;
-  readonly recordType: SupportedRecordType;
-  readonly state: StreamState;
-  /** The server's id of the current connection. */
-  readonly streamId: string | undefined;
-  /** Accepts one record once there is room; resolves with its logical offset (the ack comes later). */
-  ingestRecord(record: WireRecord, options?: IngestCallOptions): Promise<bigint>;
-  /** Accepts a non-empty batch under one logical offset, acknowledged as a whole. */
-  ingestRecords(records: readonly WireRecord[], options?: IngestCallOptions): Promise<bigint>;
-  /** Resolves once `offset` is acknowledged; bounded by `flushTimeoutMs`. */
-  waitForOffset(offset: bigint, options?: CallOptions): Promise<void>;
-  /** Resolves once every record accepted before the call is acknowledged; bounded by `flushTimeoutMs`. */
-  flush(options?: CallOptions): Promise<void>;
-  /** Flushes, then ends the stream. Idempotent; rejects with the failure on a failed stream. */
-  close(options?: CallOptions): Promise<void>;
-  /** A snapshot of the records accepted and not yet acknowledged, in offset order. */
-  getUnackedRecords(): WireRecord[];
-  /** The same, grouped by ingest call. */
-  getUnackedBatches(): WireRecord[][];
-  stats(): StreamStats;
-  /**
-   * A new stream on the same table, headers and options whose first records are this stream's
-   * unacknowledged ones, in order. Only from a `failed` or `closed` stream (else `invalid_state`).
-   */
-  recreate(context?: OpenStreamContext): Promise<BackendStream>;
+/** The stream a connection serves: the same for every attempt of one stream. */
+export interface ConnectTarget {
+  readonly table: TableDescriptor;
+  readonly options: ResolvedStreamOptions;
+  /** Called once per attempt (the Rust core of the native backend may call it more often, see below). */
+  readonly headers: HeadersProvider;
 }
 
-/** A connection layer: one per SDK instance; it may share channels between its streams. */
+/** One attempt to connect. */
+export interface ConnectAttempt {
+  /** Passed to the headers provider: `create`, `recovery` or `unauthenticated` (A.3). */
+  readonly reason: HeadersReason;
+  /** Abandons the attempt: `connect` then rejects with a `ZerobusError` (`cancelled`, or the reason's). */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * What a connection reports to the stream that took it ({@link Connection.listen}). Each is called
+ * synchronously and never after the connection was closed or aborted by the stream.
+ */
+export interface ConnectionEvents {
+  /** The server acknowledged every request up to wire offset `upTo` on this connection (A.2). */
+  onAck(upTo: bigint): void;
+  /** The server announced it will close this connection in about `durationMs` (A.5). */
+  onCloseSignal(durationMs: number): void;
+  /** The connection ended or broke; at most once. The stream decides whether to recover (A.3, A.4). */
+  onEnd(error: ZerobusError): void;
+  /** A connection that {@link Connection.recoversItself} is reconnecting, re-sending what it was given. */
+  onRecovering?(): void;
+  /** A connection that {@link Connection.recoversItself} reconnected, now under the server's `streamId`. */
+  onRecovered?(streamId: string | undefined): void;
+}
+
+/**
+ * One connection attempt that the server answered: the create request was sent and acknowledged with a
+ * stream id. The core stream sends its requests on it, in order, and owns everything else (recovery, the
+ * ack timeout, the close-signal pause): a connection only carries bytes and reports what came back.
+ */
+export interface Connection {
+  /** The server's id of this stream (it changes when a connection that recovers itself reconnects). */
+  readonly streamId: string | undefined;
+  /**
+   * `true` when whatever carries the connection recovers by itself (the native backend with the Rust
+   * core's own recovery, until the native issue turns it off): the core stream then neither times acks nor
+   * pauses, and an {@link ConnectionEvents.onEnd} fails the stream, since the carrier already gave up.
+   */
+  readonly recoversItself: boolean;
+  /** Routes this connection's events to `events`, first those that came before the call. */
+  listen(events: ConnectionEvents): void;
+  /**
+   * Sends one request of the engine (its wire offset follows the previous one). Returns `false` when the
+   * transport pushes back: send nothing more until {@link whenDrained}'s callback. Throws a
+   * `ZerobusError` when the request cannot be sent at all (the connection is then broken).
+   */
+  send(request: WireRequest): boolean;
+  /** Runs `callback` once the transport drained after a `false` from {@link send}. */
+  whenDrained(callback: () => void): void;
+  /**
+   * Leaves the connection. `flushed`: everything sent was acknowledged, so it may end gracefully; else the
+   * records it held are the stream's to re-send elsewhere. No event is reported afterwards.
+   */
+  close(flushed: boolean): Promise<void> | void;
+  /** Cuts the connection at once (the backend shuts down). No event is reported afterwards. */
+  abort(): void;
+}
+
+/**
+ * A transport: one per SDK instance, it may share channels between its connections. Everything that is the
+ * same whatever carries the bytes (the stream, recovery, limits, offsets) is `@zerobus/core`'s; a backend
+ * supplies {@link connect}.
+ */
 export interface Backend {
   readonly name: "js" | "native";
   readonly capabilities: BackendCapabilities;
   /**
-   * Opens a stream: connects (with retries per the options), sends the create request and resolves once
-   * the server answered it. Rejects with a `ZerobusError`.
+   * Whether this backend's connections recover by themselves ({@link Connection.recoversItself}): the core
+   * stream then makes a single attempt where it would retry. The native backend's, until the native issue.
    */
-  openStream(
-    table: TableDescriptor,
-    options: ResolvedStreamOptions,
-    headers: HeadersProvider,
-    context?: OpenStreamContext,
-  ): Promise<BackendStream>;
-  /** Closes every stream of this backend and releases its channels. */
+  readonly recoversItself?: boolean;
+  /**
+   * One attempt: resolves once the server answered the create request, rejects with a `ZerobusError`
+   * (retryable or not, per PROTOCOL.md A.3). The attempt's own timeout (`recoveryTimeoutMs`) is the
+   * backend's: it covers the headers, the connection and the create response.
+   */
+  connect(target: ConnectTarget, attempt: ConnectAttempt): Promise<Connection>;
+  /** Releases the channels (call once every stream over it is over). */
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Types, options, errors and the `Backend` contract shared by every Zerobus package. Users normally import
+ * Types, options, errors, the stream surface and the `Backend` contract shared by every Zerobus package. Users normally import
  * these through `@zerobus/sdk`.
  *
  * @packageDocumentation
@@ -8,17 +8,12 @@ export type {
   Backend,
   BackendCapabilities,
   BackendConfig,
-  BackendStream,
-  CallOptions,
   CapabilityGap,
+  ConnectAttempt,
+  Connection,
+  ConnectionEvents,
+  ConnectTarget,
   CreateBackend,
-  IngestCallOptions,
-  OpenStreamContext,
-  StreamEvents,
-  StreamState,
-  StreamStats,
-  TableDescriptor,
-  WireRecord,
 } from "./backend.js";
 export type { ZerobusErrorCode } from "./error-code.js";
 export { ZerobusErrorCodes } from "./error-code.js";
@@ -46,5 +41,18 @@ export type { ResolvedStreamOptions, StreamOptions } from "./stream-options.js";
 export { DEFAULT_MAX_MESSAGE_BYTES, defaultStreamOptions, resolveStreamOptions } from "./stream-options.js";
 export type { TableNameParts } from "./table-name.js";
 export { parseTableName, validateTableName } from "./table-name.js";
+export type { WireRequest } from "./wire-request.js";
+export type {
+  CallOptions,
+  IngestCallOptions,
+  OpenStreamContext,
+  StreamEvents,
+  StreamOpener,
+  StreamState,
+  StreamStats,
+  TableDescriptor,
+  WireRecord,
+  WireStream,
+} from "./wire-stream.js";
 export type { ZerobusErrorOptions } from "./zerobus-error.js";
 export { isZerobusError, ZerobusError } from "./zerobus-error.js";

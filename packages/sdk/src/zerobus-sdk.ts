@@ -1,16 +1,17 @@
 import { inspect } from "node:util";
 import type { DescMessage } from "@bufbuild/protobuf";
 import type {
-  Backend,
   BackendCapabilities,
   BackendConfig,
-  BackendStream,
+  HeadersProvider,
   HeadersProviderLike,
   Logger,
   WireRecord,
+  WireStream,
 } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger, toHeadersProvider, ZerobusError } from "@zerobus/core";
-import { invalidSignal, parseEndpoint } from "@zerobus/core/internal";
+import type { OpenRequest } from "@zerobus/core/internal";
+import { invalidSignal, parseEndpoint, StreamRegistry } from "@zerobus/core/internal";
 import type { SelectedBackend } from "./backend-selection.js";
 import { selectBackend } from "./backend-selection.js";
 import type { CreateStreamOptions } from "./create-stream-options.js";
@@ -63,14 +64,10 @@ export class ZerobusSdk {
   readonly #config: BackendConfig;
   readonly #selected: SelectedBackend;
   readonly #logger: Logger;
-  readonly #streams = new Set<AnyStream>();
-  readonly #created = new WeakSet<AnyStream>();
-  readonly #wrappers = new WeakMap<BackendStream, AnyStream>();
-  #backend: Promise<Backend> | undefined;
-  #closed = false;
-  #closing: Promise<void> | undefined;
-  /** `createStream…` calls still in progress, so that close() can wait for them. */
-  readonly #opening = new Set<Promise<AnyStream>>();
+  /** The streams of this SDK, open and in progress, over its backend (loaded at the first stream). */
+  readonly #streams: StreamRegistry;
+  /** The public stream of each core stream: a stream recreated twice is the same stream, so the same object. */
+  readonly #surfaces = new WeakMap<WireStream, AnyStream>();
 
   /**
    * @param zerobusEndpoint - `https://<workspace-id>.zerobus.<region>.cloud.databricks.com` (`http://` only
@@ -105,6 +102,11 @@ export class ZerobusSdk {
     this.#selected = selectBackend(requestedBackend(checked), this.#logger);
     this.backend = this.#selected.name;
     this.backendReason = this.#selected.reason;
+    const config = this.#config;
+    this.#streams = new StreamRegistry(() => this.#selected.load().then((create) => create(config)), {
+      logger: this.#logger,
+      owner: "ZerobusSdk",
+    });
   }
 
   /** The Part A behaviours this SDK's backend cannot give, with reasons (empty on js). */
@@ -196,15 +198,15 @@ export class ZerobusSdk {
    * ones, in order. Works from a `failed` or `closed` stream; an open stream gives `invalid_state`.
    */
   async recreateStream<S extends AnyStream>(stream: S, options?: { signal?: AbortSignal }): Promise<S> {
-    this.#checkOpen();
-    if (!(stream instanceof ZerobusStream) || !this.#created.has(stream)) {
+    this.#streams.checkOpen();
+    if (!(stream instanceof ZerobusStream) || !this.#streams.owns(stream.coreStream)) {
       throw new ZerobusError("invalid_argument", "recreateStream takes a stream created by this SDK");
     }
     const signal = options?.signal;
     const invalid = invalidSignal(signal, "recreateStream");
     if (invalid !== undefined) throw invalid;
-    const inner = await stream.backendStream.recreate(signal ? { signal } : {});
-    return this.#track(inner, stream.encoder) as S;
+    const inner = await stream.coreStream.recreate(signal ? { signal } : {});
+    return this.#surface(inner, stream.encoder) as S;
   }
 
   /**
@@ -213,17 +215,7 @@ export class ZerobusSdk {
    * call resolves once all of that is done.
    */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
-  }
-
-  async #close(): Promise<void> {
-    this.#closed = true;
-    await Promise.allSettled([...this.#streams].map((stream) => stream.close()));
-    this.#streams.clear();
-    // The backend's close also stops the streams still connecting; their openings then reject.
-    if (this.#backend) await (await this.#backend.catch(() => undefined))?.close();
-    await Promise.allSettled([...this.#opening]);
+    return this.#streams.close();
   }
 
   /** Calls {@link close}. */
@@ -231,24 +223,28 @@ export class ZerobusSdk {
     return this.close();
   }
 
-  #open(
+  async #open(
     table: TableInput,
-    provider: ReturnType<typeof toHeadersProvider>,
+    provider: HeadersProvider,
     options?: CreateStreamOptions,
   ): Promise<AnyStream> {
-    this.#checkOpen();
-    const opening = this.#openStream(table, provider, options);
-    this.#opening.add(opening);
-    const forget = () => this.#opening.delete(opening);
-    opening.then(forget, forget);
-    return opening;
+    const prepared = this.#prepare(table, provider, options);
+    const inner = await this.#streams.openPrepared(prepared.then(({ request }) => request));
+    const { encode } = await prepared;
+    this.#logger.debug("stream opened", {
+      table: inner.tableName,
+      streamId: inner.streamId,
+      backend: this.backend,
+    });
+    return this.#surface(inner, encode);
   }
 
-  async #openStream(
+  /** Resolves the table and the options, and picks the record encoder (argument errors reject here). */
+  async #prepare(
     table: TableInput,
-    provider: ReturnType<typeof toHeadersProvider>,
+    provider: HeadersProvider,
     options?: CreateStreamOptions,
-  ): Promise<AnyStream> {
+  ): Promise<{ request: OpenRequest; encode: RecordEncoder }> {
     const { streamOptions, events, signal } = splitCreateStreamOptions(options);
     const resolvedTable = await resolveTable(table);
     const resolved = resolveStreamOptions(streamOptions, {
@@ -257,52 +253,25 @@ export class ZerobusSdk {
     let toBinary: MessageEncoder | undefined;
     if (resolvedTable.message) toBinary = (await import("@bufbuild/protobuf")).toBinary as MessageEncoder;
     const encode = recordEncoder(resolved.recordType, resolvedTable.message, toBinary);
-    // Closed while the table resolved: no backend may be created for a closed SDK.
-    this.#checkOpen();
-    const backend = await this.#getBackend();
-    const inner = await backend.openStream(
-      {
+    const request: OpenRequest = {
+      table: {
         tableName: resolvedTable.tableName,
         ...(resolvedTable.descriptorBytes ? { descriptorProto: resolvedTable.descriptorBytes } : {}),
       },
-      resolved,
-      provider,
-      { events, ...(signal ? { signal } : {}) },
-    );
-    if (this.#closed) {
-      // Closed while it connected: the caller gets no stream the SDK would not close.
-      await inner.close().catch(() => {});
-      throw new ZerobusError("invalid_state", "this ZerobusSdk was closed while the stream was created");
+      options: resolved,
+      headers: provider,
+      context: { events, ...(signal ? { signal } : {}) },
+    };
+    return { request, encode };
+  }
+
+  #surface(inner: WireStream, encode: RecordEncoder): AnyStream {
+    let stream = this.#surfaces.get(inner);
+    if (stream === undefined) {
+      stream = new ZerobusStream(inner, encode);
+      this.#surfaces.set(inner, stream);
     }
-    this.#logger.debug("stream opened", {
-      table: inner.tableName,
-      streamId: inner.streamId,
-      backend: this.backend,
-    });
-    return this.#track(inner, encode);
-  }
-
-  #track(inner: BackendStream, encode: RecordEncoder): AnyStream {
-    // A stream recreated twice is the same stream (the backend gives it once): the same wrapper too.
-    const known = this.#wrappers.get(inner);
-    if (known !== undefined) return known;
-    const stream: AnyStream = new ZerobusStream(inner, encode, () => this.#streams.delete(stream));
-    this.#wrappers.set(inner, stream);
-    this.#streams.add(stream);
-    this.#created.add(stream);
     return stream;
-  }
-
-  #getBackend(): Promise<Backend> {
-    this.#backend ??= this.#selected.load().then((create) => create(this.#config));
-    this.#backend.catch(() => {
-      this.#backend = undefined;
-    });
-    return this.#backend;
-  }
-
-  #checkOpen(): void {
-    if (this.#closed) throw new ZerobusError("invalid_state", "this ZerobusSdk is closed");
   }
 
   [inspect.custom](): string {

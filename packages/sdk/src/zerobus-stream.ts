@@ -1,12 +1,12 @@
 import type { Writable } from "node:stream";
 import { inspect } from "node:util";
 import type {
-  BackendStream,
   CallOptions,
   IngestCallOptions,
   StreamState,
   StreamStats,
   WireRecord,
+  WireStream,
 } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
 import { withAcceptedOffset } from "./cancellation.js";
@@ -70,19 +70,17 @@ function ingestOptions(options: CallOptions | undefined, serialised: boolean): I
  * ```
  */
 export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
-  readonly #inner: BackendStream;
+  readonly #inner: WireStream;
   readonly #encode: RecordEncoder;
-  readonly #onFinished: () => void;
 
   /** @internal Streams are created by `ZerobusSdk`. */
-  constructor(inner: BackendStream, encode: RecordEncoder, onFinished: () => void) {
+  constructor(inner: WireStream, encode: RecordEncoder) {
     this.#inner = inner;
     this.#encode = encode;
-    this.#onFinished = onFinished;
   }
 
-  /** @internal */
-  get backendStream(): BackendStream {
+  /** @internal The core stream under this one (its records already encoded). */
+  get coreStream(): WireStream {
     return this.#inner;
   }
 
@@ -174,12 +172,8 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
   }
 
   /** Flushes, then ends the stream. Idempotent; rejects with the failure on a failed stream. */
-  async close(options?: CallOptions): Promise<void> {
-    try {
-      await this.#inner.close(options);
-    } finally {
-      if (this.#inner.state === "closed" || this.#inner.state === "failed") this.#onFinished();
-    }
+  close(options?: CallOptions): Promise<void> {
+    return this.#inner.close(options);
   }
 
   /** Calls {@link close}: `await using stream = await sdk.createStream(…)` (TypeScript, Node ≥ 24). */

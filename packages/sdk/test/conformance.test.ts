@@ -1,7 +1,7 @@
 import { nativeBringUpTags, runConformance } from "@zerobus/conformance";
 import { describe } from "vitest";
 import { ZerobusSdk } from "../src/index.js";
-import { publicApiBackend } from "./public-api-backend.js";
+import { publicApiOpener } from "./public-api-opener.js";
 
 /** The backends built on this machine: js always, native when its addon loads. */
 function builtBackends(): ("js" | "native")[] {
@@ -17,7 +17,7 @@ for (const backend of builtBackends()) {
   describe(`public API on ${backend}`, () => {
     // The native backend is still being brought up: the same narrowing as its own conformance run.
     runConformance({
-      backend: publicApiBackend(backend),
+      streams: publicApiOpener(backend),
       ...(backend === "native" ? { tags: nativeBringUpTags } : {}),
     });
   });

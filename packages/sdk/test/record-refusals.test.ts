@@ -1,5 +1,6 @@
-import type { Backend, CreateBackend } from "@zerobus/core";
+import type { CreateBackend } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +15,7 @@ let server: MockServer;
 let tables = 0;
 const nextTable = () => `main.refusals.t${++tables}`;
 const sdks: ZerobusSdk[] = [];
-const backends: Backend[] = [];
+const backends: StreamRegistry[] = [];
 
 beforeAll(async () => {
   server = await createMockServer();
@@ -63,12 +64,14 @@ describe.each(backendsBuilt)("records of the wrong kind on the %s backend", (nam
   });
 
   it("ingestRecord(undefined) on the backend says a record must be a JSON string; got undefined", async () => {
-    const backend = createBackend({
-      endpoint: server.endpoint,
-      allowInsecure: true,
-      workspaceId: "1234",
-      logger: silentLogger,
-    });
+    const backend = new StreamRegistry(
+      createBackend({
+        endpoint: server.endpoint,
+        allowInsecure: true,
+        workspaceId: "1234",
+        logger: silentLogger,
+      }),
+    );
     backends.push(backend);
     const table = nextTable();
     const stream = await backend.openStream(

@@ -1,16 +1,18 @@
 import type {
-  Backend,
   BackendCapabilities,
-  BackendStream,
+  BackendConfig,
   CapabilityGap,
   CreateBackend,
   HeadersContext,
   HeadersProvider,
   OpenStreamContext,
+  StreamOpener,
   StreamOptions,
   TableDescriptor,
+  WireStream,
 } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
+import { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer, MockServerOptions } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
 import { afterAll, afterEach, beforeAll, it } from "vitest";
@@ -34,26 +36,34 @@ export interface OpenOptions extends Omit<OpenStreamContext, "seed"> {
   /** Defaults to a provider that fetches a fresh token from the mock server and records each call. */
   provider?: HeadersProvider;
   descriptorProto?: Uint8Array;
-  /** The backend to open it on; defaults to the test's {@link Harness.backend}. */
-  via?: Backend;
+  /** The opener to open it with; defaults to the test's {@link Harness.streams}. */
+  via?: StreamOpener;
 }
 
-/** The per-file state every scenario uses: the mock server, a backend per test, cleanup. */
+/** What the suite tests: an opener of streams per test, built from a backend config. */
+export type CreateOpener = (config: BackendConfig) => StreamOpener;
+
+/** The core stream over a backend, as production code uses it: a {@link StreamRegistry} per backend. */
+export function overBackend(createBackend: CreateBackend): CreateOpener {
+  return (config) => new StreamRegistry(createBackend(config), { logger: config.logger });
+}
+
+/** The per-file state every scenario uses: the mock server, an opener of streams per test, cleanup. */
 export interface Harness {
   /** The mock server of this file (reset after every test). */
   readonly server: MockServer;
   readonly capabilities: BackendCapabilities;
   /** A fresh `catalog.schema.table` name, unique in the run. */
   table(): string;
-  /** The backend of the current test (created on first use, closed after the test). */
-  backend(): Backend;
+  /** The opener of the current test (created on first use, closed after the test with its streams). */
+  streams(): StreamOpener;
   /**
-   * Another backend of the same kind that connects to `endpoint` (a fault proxy in front of the mock
+   * Another opener of the same kind that connects to `endpoint` (a fault proxy in front of the mock
    * server, say) instead of the server itself; closed after the test unless closed before.
    */
-  backendAt(endpoint: string): Backend;
-  /** Opens a stream on the current test's backend with `fastOptions` under the given options. */
-  open(table: string, options?: OpenOptions): Promise<BackendStream>;
+  streamsAt(endpoint: string): StreamOpener;
+  /** Opens a stream with the current test's opener with `fastOptions` under the given options. */
+  open(table: string, options?: OpenOptions): Promise<WireStream>;
   /** The reasons the default provider was called with, per table, in order. */
   reasons(table: string): HeadersContext["reason"][];
   /** The default provider: a fresh token from the mock server per call; records the reason. */
@@ -66,11 +76,11 @@ export type TagFilter = (tag: ConformanceTag) => boolean;
 let tableCounter = 0;
 
 /** Sets up the mock server and per-test cleanup for the scenarios registered in the calling `describe`. */
-export function useHarness(createBackend: CreateBackend, serverOptions: MockServerOptions = {}): Harness {
+export function useHarness(createOpener: CreateOpener, serverOptions: MockServerOptions = {}): Harness {
   let server: MockServer | undefined;
-  let current: Backend | undefined;
-  let others: Backend[] = [];
-  let streams: BackendStream[] = [];
+  let current: StreamOpener | undefined;
+  let others: StreamOpener[] = [];
+  let streams: WireStream[] = [];
   let capabilities: BackendCapabilities = {};
   const reasons = new Map<string, HeadersContext["reason"][]>();
 
@@ -80,7 +90,7 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
   afterEach(async () => {
     await Promise.allSettled(streams.map((stream) => stream.close({ signal: AbortSignal.timeout(2_000) })));
     await current?.close();
-    await Promise.allSettled(others.map((backend) => backend.close()));
+    await Promise.allSettled(others.map((opener) => opener.close()));
     others = [];
     streams = [];
     current = undefined;
@@ -91,8 +101,8 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
     await server?.close();
   });
 
-  const backendFor = (endpoint: string) =>
-    createBackend({
+  const openerFor = (endpoint: string) =>
+    createOpener({
       endpoint,
       allowInsecure: true,
       workspaceId: "1234567890123456",
@@ -108,15 +118,15 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
       return capabilities;
     },
     table: () => `main.conformance.t${++tableCounter}_${process.pid}`,
-    backend() {
-      current ??= backendFor(harness.server.endpoint);
+    streams() {
+      current ??= openerFor(harness.server.endpoint);
       capabilities = current.capabilities;
       return current;
     },
-    backendAt(endpoint) {
-      const backend = backendFor(endpoint);
-      others.push(backend);
-      return backend;
+    streamsAt(endpoint) {
+      const opener = openerFor(endpoint);
+      others.push(opener);
+      return opener;
     },
     provider: () => ({
       getHeaders(context) {
@@ -133,8 +143,8 @@ export function useHarness(createBackend: CreateBackend, serverOptions: MockServ
         { ...fastOptions, ...options },
         { hasDescriptor: !!descriptorProto },
       );
-      const backend = via ?? harness.backend();
-      const stream = await backend.openStream(table, resolved, provider ?? harness.provider(), context);
+      const opener = via ?? harness.streams();
+      const stream = await opener.openStream(table, resolved, provider ?? harness.provider(), context);
       streams.push(stream);
       return stream;
     },
@@ -157,7 +167,7 @@ export function itGives(
   it(
     name,
     async () => {
-      harness.backend();
+      harness.streams();
       const reason = harness.capabilities[gap];
       if (reason === undefined) return fn();
       let failed = false;

@@ -6,7 +6,7 @@
  */
 export type { ConformanceTag } from "./conformance-tag.js";
 export { conformanceTags, nativeBringUpTags } from "./conformance-tag.js";
-export type { Harness, OpenOptions } from "./harness.js";
-export { fastOptions, itGives, useHarness } from "./harness.js";
+export type { CreateOpener, Harness, OpenOptions } from "./harness.js";
+export { fastOptions, itGives, overBackend, useHarness } from "./harness.js";
 export type { ConformanceOptions } from "./run-conformance.js";
 export { runConformance } from "./run-conformance.js";

@@ -1,8 +1,8 @@
-import type { CapabilityGap, CreateBackend } from "@zerobus/core";
+import type { CapabilityGap } from "@zerobus/core";
 import type { MockServerOptions } from "@zerobus/mock-server";
 import { describe, expect, it } from "vitest";
 import type { ConformanceTag } from "./conformance-tag.js";
-import type { Harness, TagFilter } from "./harness.js";
+import type { CreateOpener, Harness, TagFilter } from "./harness.js";
 import { useHarness } from "./harness.js";
 import { backpressureAndConcurrencyScenarios } from "./scenarios/backpressure-and-concurrency.js";
 import { creationScenarios } from "./scenarios/creation.js";
@@ -18,8 +18,11 @@ import { unackedAndRecreateScenarios } from "./scenarios/unacked-and-recreate.js
 
 /** Options of {@link runConformance}. */
 export interface ConformanceOptions {
-  /** Builds the backend under test (called once per test, with the mock server's endpoint). */
-  backend: CreateBackend;
+  /**
+   * Builds what is under test (called once per test, with the mock server's endpoint): the core stream over
+   * a backend (`overBackend(createBackend)`), or an adapter over the public API of `@zerobus/sdk`.
+   */
+  streams: CreateOpener;
   /** Only while a backend is being brought up: run just the scenarios with one of these tags. */
   tags?: readonly ConformanceTag[];
   /** Mock server options (TLS, say); the suite runs the same scenarios either way. */
@@ -59,17 +62,17 @@ const scenarioGroups: ((harness: Harness, on: TagFilter) => void)[] = [
  *
  * @example
  * ```ts
- * import { runConformance } from "@zerobus/conformance";
+ * import { overBackend, runConformance } from "@zerobus/conformance";
  * import { createBackend } from "@zerobus/backend-js";
- * runConformance({ backend: createBackend });
+ * runConformance({ streams: overBackend(createBackend) });
  * ```
  */
 export function runConformance(options: ConformanceOptions): void {
   describe("conformance", () => {
-    const harness = useHarness(options.backend, options.server);
+    const harness = useHarness(options.streams, options.server);
 
     it("declares each capability gap by a known name, with a reason", () => {
-      const capabilities = harness.backend().capabilities;
+      const capabilities = harness.streams().capabilities;
       for (const [gap, reason] of Object.entries(capabilities)) {
         expect(knownGaps).toContain(gap);
         expect(typeof reason === "string" && reason.length > 10, `reason of ${gap}`).toBe(true);

@@ -1,4 +1,4 @@
-import type { WireRecord } from "../backend.js";
+import type { WireRecord } from "../wire-stream.js";
 import { varintLength } from "./wire-size.js";
 
 /**

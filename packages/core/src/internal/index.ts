@@ -18,12 +18,9 @@ export {
 } from "./cancellation.js";
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
-export type { StreamHost } from "./engine-backed-stream.js";
-export { EngineBackedStream } from "./engine-backed-stream.js";
 export { kindOf } from "./kind-of.js";
-export type { WireRequest } from "./landing-queue.js";
-export { OpenStreams } from "./open-streams.js";
-export type { Dial } from "./recovery/index.js";
-export { StreamRecovery } from "./recovery/index.js";
-export { StreamEngine } from "./stream-engine.js";
+export type { CoreStreamInit, StreamHost } from "./stream/core-stream.js";
+export { CoreStream } from "./stream/core-stream.js";
+export type { OpenRequest, StreamRegistryOptions } from "./stream/stream-registry.js";
+export { StreamRegistry } from "./stream/stream-registry.js";
 export { varintLength } from "./wire-size.js";

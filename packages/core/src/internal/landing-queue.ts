@@ -1,27 +1,11 @@
-import type { StreamStats, WireRecord } from "../backend.js";
+import type { WireRequest } from "../wire-request.js";
+import type { StreamStats, WireRecord } from "../wire-stream.js";
 import { ZerobusError } from "../zerobus-error.js";
 import type { EntryPayload } from "./entry-ring.js";
 import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
 import { NumberQueue } from "./number-queue.js";
 import { SlowStart } from "./slow-start.js";
 import { batchRequestSize } from "./wire-size.js";
-
-/** One request for the connection to send: an `IngestRecordRequest` or an `IngestRecordBatchRequest`. */
-export interface WireRequest {
-  /** The physical `offset_id` on the current connection: 0, 1, 2, … from every new connection. */
-  readonly wireOffset: number;
-  /** `true`: send an `IngestRecordBatchRequest` of `records`; `false`: an `IngestRecordRequest` of `records[0]`. */
-  readonly batch: boolean;
-  /** The records, in order. Never empty. Do not mutate. */
-  readonly records: readonly WireRecord[];
-  /** Each record's payload byte length (UTF-8 for JSON), measured once when it was accepted. */
-  readonly recordBytes: readonly number[];
-  /** Sum of the records' payload bytes (UTF-8 length for JSON). */
-  readonly payloadBytes: number;
-  /** The logical offsets carried, `firstOffset..lastOffset` inclusive (one per ingest call). */
-  readonly firstOffset: bigint;
-  readonly lastOffset: bigint;
-}
 
 /**
  * The landing queue (PROTOCOL.md B §4.1, A.15): every accepted entry until it is acknowledged, split into
@@ -216,6 +200,11 @@ export class LandingQueue {
     this.#wireNext = 0;
     this.#lastAck = -1;
     return resent;
+  }
+
+  /** Counts records a connection that recovers by itself sends again (its own re-send, not a requeue). */
+  noteResent(records: number): void {
+    if (records > 0) this.#recordsResent += records;
   }
 
   /** Unacknowledged records in offset order. */

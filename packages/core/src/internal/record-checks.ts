@@ -1,7 +1,7 @@
-import type { WireRecord } from "../backend.js";
 import type { SupportedRecordType } from "../record-type.js";
 import { RecordType } from "../record-type.js";
 import type { ResolvedStreamOptions } from "../stream-options.js";
+import type { WireRecord } from "../wire-stream.js";
 import { ZerobusError } from "../zerobus-error.js";
 import { kindOf } from "./kind-of.js";
 import { batchRequestSize, lengthDelimitedSize, singleRequestSize } from "./wire-size.js";

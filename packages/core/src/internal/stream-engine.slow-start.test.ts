@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StreamOptions } from "../stream-options.js";
 import { resolveStreamOptions } from "../stream-options.js";
-import type { WireRequest } from "./landing-queue.js";
+import type { WireRequest } from "../wire-request.js";
 import { maxBatchFieldBytes } from "./landing-queue.js";
 import { StreamEngine } from "./stream-engine.js";
 

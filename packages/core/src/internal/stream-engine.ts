@@ -1,3 +1,8 @@
+import type { Logger } from "../logger.js";
+import { silentLogger } from "../logger.js";
+import type { ResolvedStreamOptions } from "../stream-options.js";
+import { resolveStreamOptions } from "../stream-options.js";
+import type { WireRequest } from "../wire-request.js";
 import type {
   CallOptions,
   IngestCallOptions,
@@ -5,15 +10,10 @@ import type {
   StreamState,
   StreamStats,
   WireRecord,
-} from "../backend.js";
-import type { Logger } from "../logger.js";
-import { silentLogger } from "../logger.js";
-import type { ResolvedStreamOptions } from "../stream-options.js";
-import { resolveStreamOptions } from "../stream-options.js";
+} from "../wire-stream.js";
 import { ZerobusError } from "../zerobus-error.js";
 import { refusedBySignal } from "./cancellation.js";
 import type { EntryPayload } from "./entry-ring.js";
-import type { WireRequest } from "./landing-queue.js";
 import { LandingQueue, maxBatchFieldBytes } from "./landing-queue.js";
 import { OffsetWaiters } from "./offset-waiters.js";
 import { checkRecordFits, largestSingleRecord, measureBatch, measureRecord } from "./record-checks.js";
@@ -291,6 +291,11 @@ export class StreamEngine {
   setSendBlocked(blocked: boolean): void {
     this.#sendBlocked = blocked;
     if (!blocked) this.#releaseDrainWaiters();
+  }
+
+  /** Counts records that a connection which recovers by itself re-sends, in `stats().recordsResent`. */
+  noteResent(records: number): void {
+    this.#queue.noteResent(records);
   }
 
   /** Counts a successful reconnection in `stats().recoveries`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { StreamEvents } from "../backend.js";
 import type { StreamOptions } from "../stream-options.js";
 import { resolveStreamOptions } from "../stream-options.js";
+import type { StreamEvents } from "../wire-stream.js";
 import { ZerobusError } from "../zerobus-error.js";
 import { StreamEngine } from "./stream-engine.js";
 

@@ -1,4 +1,4 @@
-import type { BackendStream } from "@zerobus/core";
+import type { WireStream } from "@zerobus/core";
 import { GrpcStatusCode } from "@zerobus/mock-server";
 import { describe, expect, it } from "vitest";
 import { expectRejection, isPendingAfter, jsonRecords } from "../expect-error.js";
@@ -9,7 +9,7 @@ export function refusalAndCancellationScenarios(h: Harness, on: TagFilter): void
   if (on("refusal"))
     describe("refusals", () => {
       const oversizeBatch = jsonRecords(40).map((record) => `${record}${" ".repeat(60)}`);
-      const refusals: [string, (stream: BackendStream) => Promise<unknown>][] = [
+      const refusals: [string, (stream: WireStream) => Promise<unknown>][] = [
         ["bytes on a JSON stream", (s) => s.ingestRecord(new Uint8Array([1]))],
         ["invalid JSON", (s) => s.ingestRecord("{not json")],
         ["a JSON array", (s) => s.ingestRecord("[1,2]")],

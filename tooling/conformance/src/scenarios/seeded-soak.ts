@@ -91,7 +91,7 @@ export function seededSoakScenarios(h: Harness, on: TagFilter): void {
 
 async function runSchedule(h: Harness, schedule: SoakSchedule): Promise<RunFigures> {
   const proxy = await createFaultProxy({ target: h.server.endpoint });
-  const backend = h.backendAt(proxy.endpoint);
+  const opener = h.streamsAt(proxy.endpoint);
   const table = h.table();
   const recoveryBackoffMaxMs = 4 * schedule.recoveryBackoffMs;
   const bound = hangBoundMs(schedule, recoveryBackoffMaxMs);
@@ -102,7 +102,7 @@ async function runSchedule(h: Harness, schedule: SoakSchedule): Promise<RunFigur
     const { records, units } = soakRecords(schedule);
     const figures = await within(bound, async () => {
       const stream = await h.open(table, {
-        via: backend,
+        via: opener,
         options: {
           recoveryBackoffMs: schedule.recoveryBackoffMs,
           recoveryBackoffMaxMs,
@@ -132,7 +132,7 @@ async function runSchedule(h: Harness, schedule: SoakSchedule): Promise<RunFigur
       return { records: records.length, connections: stats.connections, duplicates, coalescedRequests };
     });
     // Nothing left running: once the backend is closed, no connection is open on the proxy or the server.
-    await within(5_000, () => backend.close(), "closing the backend");
+    await within(5_000, () => opener.close(), "closing the opener and its backend");
     await proxy
       .waitFor((p) => p.connections.every((connection) => !connection.open), { timeoutMs: 5_000 })
       .catch((error: unknown) => {

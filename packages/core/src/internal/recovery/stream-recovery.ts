@@ -35,7 +35,7 @@ export interface RecoveryHost<C> {
  * // on an ack that advanced: recovery.onProgress(); on a dropped connection: recovery.onBreak(error)
  * ```
  */
-export class StreamRecovery<C extends { close(): void }> {
+export class StreamRecovery<C extends { close(flushed: boolean): unknown }> {
   readonly #engine: StreamEngine;
   /** The stream's lifetime: aborted when it is over, it stops any reconnection in progress. */
   readonly #lifetime: AbortSignal;
@@ -142,7 +142,7 @@ export class StreamRecovery<C extends { close(): void }> {
     connectWithRetries(this.#host.dial, episode, engine.options, reason, this.#lifetime, firstImmediate).then(
       (connection) => {
         if (engine.state === "closed" || engine.state === "failed") {
-          connection.close();
+          connection.close(false);
           return;
         }
         const somethingUnacked = engine.hasQueued;

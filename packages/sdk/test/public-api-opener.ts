@@ -1,24 +1,23 @@
 import type {
-  Backend,
   BackendConfig,
-  BackendStream,
-  CreateBackend,
   HeadersProvider,
   OpenStreamContext,
   ResolvedStreamOptions,
+  StreamOpener,
   TableDescriptor,
+  WireStream,
 } from "@zerobus/core";
 import type { ZerobusStream } from "../src/index.js";
 import { ZerobusSdk } from "../src/index.js";
 
 type AnyStream = ZerobusStream<unknown>;
 
-/** A `BackendStream` made of a public `ZerobusStream`: the conformance suite then tests the public API. */
-function asBackendStream(
+/** A `WireStream` made of a public `ZerobusStream`: the conformance suite then tests the public API. */
+function asWireStream(
   sdk: ZerobusSdk,
   stream: AnyStream,
   recordType: ResolvedStreamOptions["recordType"],
-): BackendStream {
+): WireStream {
   return {
     get tableName() {
       return stream.tableName;
@@ -39,7 +38,7 @@ function asBackendStream(
     getUnackedBatches: () => stream.getUnackedBatches(),
     stats: () => stream.stats(),
     recreate: async (context: OpenStreamContext = {}) =>
-      asBackendStream(
+      asWireStream(
         sdk,
         await sdk.recreateStream(stream, context.signal ? { signal: context.signal } : {}),
         recordType,
@@ -48,11 +47,11 @@ function asBackendStream(
 }
 
 /**
- * A `CreateBackend` over the public API of `@zerobus/sdk` with the given backend: each `openStream` goes
+ * A `StreamOpener` over the public API of `@zerobus/sdk` with the given backend: each `openStream` goes
  * through `createStreamWithHeadersProvider`, so argument checking and serialisation are exercised too.
  */
-export function publicApiBackend(backend: "js" | "native"): CreateBackend {
-  return (config: BackendConfig): Backend => {
+export function publicApiOpener(backend: "js" | "native"): (config: BackendConfig) => StreamOpener {
+  return (config: BackendConfig): StreamOpener => {
     const sdk = new ZerobusSdk(config.endpoint, undefined, {
       backend,
       allowInsecure: config.allowInsecure,
@@ -61,7 +60,6 @@ export function publicApiBackend(backend: "js" | "native"): CreateBackend {
       ...(config.tls ? { tls: config.tls } : {}),
     });
     return {
-      name: sdk.backend,
       get capabilities() {
         return sdk.capabilities;
       },
@@ -78,7 +76,7 @@ export function publicApiBackend(backend: "js" | "native"): CreateBackend {
           headers,
           { ...options, ...context.events, ...(context.signal ? { signal: context.signal } : {}) },
         )) as AnyStream;
-        return asBackendStream(sdk, stream, options.recordType);
+        return asWireStream(sdk, stream, options.recordType);
       },
       close: () => sdk.close(),
     };

@@ -1,18 +1,17 @@
 import type * as grpc from "@grpc/grpc-js";
-import type { ZerobusError } from "@zerobus/core";
+import type {
+  Connection,
+  ConnectionEvents,
+  SupportedRecordType,
+  WireRequest,
+  ZerobusError,
+} from "@zerobus/core";
 import { errorFromGrpcStatus, errorFromNetworkError, ZerobusError as ZError } from "@zerobus/core";
 import { abortError } from "@zerobus/core/internal";
 import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
+import { encodeIngestRequest } from "./request-encoder.js";
 import type { ServerMessage } from "./response-decoder.js";
 import { decodeResponse } from "./response-decoder.js";
-
-/** What a live connection reports to its stream. */
-export interface ConnectionListener {
-  /** A server message after the create response. */
-  onMessage(connection: Connection, message: ServerMessage): void;
-  /** The call ended or broke; called once, never after {@link Connection.close}. */
-  onEnd(connection: Connection, error: ZerobusError): void;
-}
 
 const passThrough = (message: Buffer): Buffer => message;
 
@@ -20,17 +19,21 @@ const passThrough = (message: Buffer): Buffer => message;
 const HALF_CLOSE_GRACE_MS = 1000;
 
 /**
- * One `EphemeralStream` call: opened with the attempt's metadata, `create_stream` sent at once, resolved
- * by {@link Connection.open} once the create response arrived. Writes go through grpc-js's stream
- * backpressure: {@link write} returns false when grpc-js buffers enough, and {@link whenDrained} runs a
- * callback once it drained.
+ * One `EphemeralStream` call, a connection of the core stream: opened with the attempt's metadata,
+ * `create_stream` sent at once, resolved by {@link GrpcConnection.open} once the create response arrived.
+ * What is specific to the gRPC envelope is here: requests are encoded on the way out, and server messages
+ * other than acks and close signals (a second create response, a malformed message, an ack without its
+ * offset) end the connection with `protocol_error`. Writes go through grpc-js's stream backpressure:
+ * {@link send} returns false when grpc-js buffers enough, and {@link whenDrained} runs a callback once it
+ * drained.
  */
-export class Connection {
+export class GrpcConnection implements Connection {
+  readonly recoversItself = false;
   readonly #call: grpc.ClientDuplexStream<Buffer, ServerMessage>;
-  #listener: ConnectionListener | undefined;
+  readonly #recordType: SupportedRecordType;
+  #listener: ConnectionEvents | undefined;
   #streamId: string | undefined;
   #finished = false;
-  #blocked = false;
   #onDrain: (() => void) | undefined;
   /**
    * Events that came between the create response and {@link listen}: the server may send a close signal
@@ -38,11 +41,12 @@ export class Connection {
    */
   #early: ServerMessage[] = [];
   #earlyEnd: ZerobusError | undefined;
-  /** Set until the create response (or the end of the call) settles {@link Connection.open}. */
+  /** Set until the create response (or the end of the call) settles {@link GrpcConnection.open}. */
   #pending: { created: (streamId: string) => void; fail: (error: ZerobusError) => void } | undefined;
 
-  private constructor(call: grpc.ClientDuplexStream<Buffer, ServerMessage>) {
+  private constructor(call: grpc.ClientDuplexStream<Buffer, ServerMessage>, recordType: SupportedRecordType) {
     this.#call = call;
+    this.#recordType = recordType;
   }
 
   /**
@@ -54,8 +58,9 @@ export class Connection {
     client: grpc.Client,
     metadata: grpc.Metadata,
     createRequest: Buffer,
+    recordType: SupportedRecordType,
     signal: AbortSignal,
-  ): Promise<Connection> {
+  ): Promise<GrpcConnection> {
     // An abort before the call exists would never fire its listener.
     if (signal.aborted) return Promise.reject(abortError(signal, "stream creation"));
     const call = client.makeBidiStreamRequest<Buffer, ServerMessage>(
@@ -64,8 +69,8 @@ export class Connection {
       decodeResponse,
       metadata,
     );
-    const connection = new Connection(call);
-    return new Promise<Connection>((resolve, reject) => {
+    const connection = new GrpcConnection(call, recordType);
+    return new Promise<GrpcConnection>((resolve, reject) => {
       const fail = (error: ZerobusError) => {
         signal.removeEventListener("abort", onAbort);
         connection.#pending = undefined;
@@ -101,7 +106,7 @@ export class Connection {
   }
 
   /** Routes later messages and the end of the call to `listener`, first those that came before. */
-  listen(listener: ConnectionListener): void {
+  listen(listener: ConnectionEvents): void {
     this.#listener = listener;
     const early = this.#early;
     const earlyEnd = this.#earlyEnd;
@@ -111,23 +116,16 @@ export class Connection {
     // Delivered on a microtask so the caller finishes taking the connection first.
     queueMicrotask(() => {
       for (const message of early) {
-        if (this.#listener === listener) listener.onMessage(this, message);
+        if (this.#listener === listener) this.#deliver(listener, message);
       }
-      if (earlyEnd !== undefined) listener.onEnd(this, earlyEnd);
+      if (earlyEnd !== undefined && this.#listener === listener) listener.onEnd(earlyEnd);
     });
   }
 
-  /** Whether grpc-js asked us to wait for 'drain' before writing more. */
-  get blocked(): boolean {
-    return this.#blocked;
-  }
-
-  /** Writes one encoded request; returns false when the caller should wait for {@link whenDrained}. */
-  write(request: Buffer): boolean {
+  /** Encodes and writes one request; returns false when the caller should wait for {@link whenDrained}. */
+  send(request: WireRequest): boolean {
     if (this.#finished) return false;
-    const more = this.#call.write(request);
-    if (!more) this.#blocked = true;
-    return more;
+    return this.#call.write(encodeIngestRequest(request, this.#recordType));
   }
 
   /** Runs `callback` once the call drained (replacing any earlier callback). */
@@ -136,8 +134,8 @@ export class Connection {
   }
 
   /**
-   * Ends the call from our side: half-close (the server may still answer), cancel after a short grace.
-   * No listener is called afterwards.
+   * Ends the call from our side, whether or not everything was acknowledged: half-close (the server may
+   * still answer), cancel after a short grace. No listener is called afterwards.
    */
   close(): void {
     if (this.#finished) return;
@@ -146,8 +144,8 @@ export class Connection {
     setTimeout(() => this.#call.cancel(), HALF_CLOSE_GRACE_MS).unref();
   }
 
-  /** Cancels the call at once (used when the whole backend shuts down). */
-  cancel(): void {
+  /** Cancels the call at once (the whole backend shuts down). */
+  abort(): void {
     this.#finish();
     this.#call.cancel();
   }
@@ -159,7 +157,6 @@ export class Connection {
   }
 
   #drained(): void {
-    this.#blocked = false;
     const callback = this.#onDrain;
     this.#onDrain = undefined;
     callback?.();
@@ -186,7 +183,36 @@ export class Connection {
     }
     if (this.#finished) return;
     if (this.#listener === undefined) this.#early.push(message);
-    else this.#listener.onMessage(this, message);
+    else this.#deliver(this.#listener, message);
+  }
+
+  /** One server message after the create response, as the core stream's event it is. */
+  #deliver(listener: ConnectionEvents, message: ServerMessage): void {
+    switch (message.kind) {
+      case "ack":
+        if (message.upTo === undefined) {
+          this.#protocolError("the server sent an ack without durability_ack_up_to_offset");
+        } else {
+          listener.onAck(message.upTo);
+        }
+        return;
+      case "closeSignal":
+        listener.onCloseSignal(message.durationMs);
+        return;
+      case "created":
+        this.#protocolError("the server sent a second create response");
+        return;
+      default:
+        this.#protocolError(message.reason);
+    }
+  }
+
+  /** Ends the connection for the stream with `protocol_error`: the server broke the protocol. */
+  #protocolError(reason: string): void {
+    const listener = this.#listener;
+    // No event after this one; the stream then closes the call.
+    this.#listener = undefined;
+    listener?.onEnd(new ZError("protocol_error", reason));
   }
 
   #onEnd(error: ZerobusError): void {
@@ -200,7 +226,7 @@ export class Connection {
     const listener = this.#listener;
     this.#finish();
     if (listener === undefined) this.#earlyEnd = error;
-    else listener.onEnd(this, error);
+    else listener.onEnd(error);
   }
 }
 

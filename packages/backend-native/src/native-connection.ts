@@ -1,0 +1,224 @@
+import type {
+  BackendConfig,
+  ConnectAttempt,
+  Connection,
+  ConnectionEvents,
+  ConnectTarget,
+  Logger,
+  WireRequest,
+} from "@zerobus/core";
+import { RecordType } from "@zerobus/core";
+import { cancelledError, listenForAbort } from "@zerobus/core/internal";
+import type { NativeEvent, NativeStream, NativeStreamConfig } from "../addon/binding.cjs";
+import { HeadersBridge } from "./headers-bridge.js";
+import type { NativeAddon } from "./load-native.js";
+import { errorFromInfo, errorFromNative } from "./native-error.js";
+
+/** napi passes these as u32. */
+const U32_MAX = 2 ** 32 - 1;
+
+/** What every connection of one native backend shares. */
+export interface NativeBackendContext {
+  readonly addon: NativeAddon;
+  readonly config: BackendConfig;
+  /** The endpoint URL as parsed and normalised. */
+  readonly endpoint: string;
+  readonly sdkIdentifier: string;
+  readonly caPem: string | undefined;
+  readonly logger: Logger;
+}
+
+/**
+ * A connection of the core stream over one stream of the Rust core, through the napi addon. Each request
+ * becomes one napi call and one core ingest call, so the core's offset *k* is the request's wire offset *k*;
+ * the core's acks come back coalesced (one event per ack). Until the native issue turns it off, the Rust core
+ * recovers by itself ({@link recoversItself}): it re-sends what it holds, times acks and honours close
+ * signals on its own, asks for headers through the {@link HeadersBridge} on every attempt, and reports its
+ * reconnections; its terminal failure ends this connection.
+ */
+export class NativeConnection implements Connection {
+  readonly recoversItself = true;
+  readonly #handle: NativeStream;
+  readonly #bridge: HeadersBridge;
+  readonly #logger: Logger;
+  readonly #json: boolean;
+  /** Aborted when the connection is over: header requests in progress stop. */
+  readonly #lifetime: AbortController;
+  #streamId: string | undefined;
+  #events: ConnectionEvents | undefined;
+  /** Events that came before {@link listen}. */
+  #early: NativeEvent[] = [];
+  #over = false;
+
+  private constructor(context: NativeBackendContext, target: ConnectTarget) {
+    this.#logger = context.logger;
+    this.#json = target.options.recordType === RecordType.Json;
+    this.#lifetime = new AbortController();
+    this.#bridge = new HeadersBridge({
+      provider: target.headers,
+      context: {
+        tableName: target.table.tableName,
+        endpoint: context.config.endpoint,
+        workspaceId: context.config.workspaceId,
+      },
+      attemptTimeoutMs: target.options.recoveryTimeoutMs,
+      lifetime: this.#lifetime.signal,
+    });
+    this.#handle = new context.addon.NativeStream(streamConfig(context, target), (event) =>
+      this.#onEvent(event),
+    );
+  }
+
+  /**
+   * Creates the core stream (with the core's own retries) and resolves once the server answered. Rejects
+   * with the core's error (the provider's own, when it was the cause), or `cancelled` when the attempt's
+   * signal fires (the core stream is then dropped).
+   */
+  static async open(
+    context: NativeBackendContext,
+    target: ConnectTarget,
+    { signal }: ConnectAttempt,
+  ): Promise<NativeConnection> {
+    if (signal.aborted) throw cancelledError(signal, "stream creation");
+    const connection = new NativeConnection(context, target);
+    const handle = connection.#handle;
+    const stopListening = listenForAbort(signal, () => handle.abort());
+    try {
+      connection.#streamId = (await handle.open()) ?? undefined;
+    } catch (error) {
+      connection.#lifetime.abort();
+      if (signal.aborted) throw cancelledError(signal, "stream creation");
+      throw errorFromNative(error, connection.#bridge.lastError);
+    } finally {
+      stopListening();
+    }
+    if (signal.aborted) {
+      // Aborted as the creation completed: the caller gave up, so the new stream goes at once.
+      connection.abort();
+      throw cancelledError(signal, "stream creation");
+    }
+    connection.#bridge.created();
+    return connection;
+  }
+
+  get streamId(): string | undefined {
+    return this.#streamId;
+  }
+
+  listen(events: ConnectionEvents): void {
+    this.#events = events;
+    const early = this.#early;
+    this.#early = [];
+    if (early.length === 0) return;
+    // Delivered on a microtask so the stream finishes taking the connection first.
+    queueMicrotask(() => {
+      for (const event of early) this.#deliver(event);
+    });
+  }
+
+  /** Hands one request to the core (one napi call); the core never pushes back. */
+  send(request: WireRequest): boolean {
+    try {
+      if (this.#json) this.#handle.ingestJson(request.records as string[]);
+      else this.#handle.ingestProto(request.records as Uint8Array[]);
+    } catch (error) {
+      throw errorFromNative(error);
+    }
+    return true;
+  }
+
+  whenDrained(callback: () => void): void {
+    // send() never returns false; kept for the contract.
+    queueMicrotask(callback);
+  }
+
+  /**
+   * Everything is acknowledged after a successful flush, so the core's own flush inside its close returns
+   * at once; otherwise the core stream is dropped instead (its close would wait for the records).
+   */
+  async close(flushed: boolean): Promise<void> {
+    if (this.#over) return;
+    this.#over = true;
+    if (!flushed) {
+      this.#handle.abort();
+      this.#lifetime.abort();
+      return;
+    }
+    try {
+      await this.#handle.close();
+    } catch (error) {
+      this.#logger.warn("closing the native stream failed", { error: errorFromNative(error) });
+    } finally {
+      this.#lifetime.abort();
+    }
+  }
+
+  abort(): void {
+    this.#over = true;
+    this.#handle.abort();
+    this.#lifetime.abort();
+  }
+
+  #onEvent(event: NativeEvent): void {
+    if (event.kind === "headers") {
+      void this.#answerHeaders(event.requestId ?? 0, event.afterAuthRejection ?? false);
+      return;
+    }
+    if (event.kind === "connected") this.#streamId = event.streamId ?? this.#streamId;
+    if (this.#over) return;
+    if (this.#events === undefined) this.#early.push(event);
+    else this.#deliver(event);
+  }
+
+  #deliver(event: NativeEvent): void {
+    const events = this.#events;
+    if (this.#over || events === undefined) return;
+    switch (event.kind) {
+      case "ack":
+        if (event.upTo !== undefined) events.onAck(event.upTo);
+        return;
+      case "connected":
+        // The core 2.9.0 reports each connection twice (created, then created or recovered): the first is
+        // counted at creation, each later one by its "recovered" report.
+        if (event.recovered === true) events.onRecovered?.(this.#streamId);
+        return;
+      case "recovering":
+        events.onRecovering?.();
+        return;
+      case "failed":
+        if (event.error !== undefined) events.onEnd(errorFromInfo(event.error, this.#bridge.lastError));
+        return;
+    }
+  }
+
+  async #answerHeaders(requestId: number, afterAuthRejection: boolean): Promise<void> {
+    const answer = await this.#bridge.request(afterAuthRejection);
+    this.#handle.provideHeaders(requestId, answer.headers ?? null, answer.error ?? null);
+  }
+}
+
+/** The addon's stream configuration for one target. */
+function streamConfig(context: NativeBackendContext, { table, options }: ConnectTarget): NativeStreamConfig {
+  const descriptor = options.recordType === RecordType.Proto ? table.descriptorProto : undefined;
+  const applicationName = context.config.applicationName;
+  return {
+    endpoint: context.endpoint,
+    tableName: table.tableName,
+    sdkIdentifier: context.sdkIdentifier,
+    maxInflightRecords: Math.min(options.maxInflightRecords, U32_MAX),
+    maxMessageBytes: Math.min(options.maxMessageBytes, U32_MAX),
+    recovery: options.recovery,
+    recoveryTimeoutMs: options.recoveryTimeoutMs,
+    recoveryBackoffMs: options.recoveryBackoffMs,
+    recoveryRetries: Math.min(options.recoveryRetries, U32_MAX),
+    serverLackOfAckTimeoutMs: options.serverLackOfAckTimeoutMs,
+    ...(descriptor === undefined
+      ? {}
+      : { descriptorProto: Buffer.from(descriptor.buffer, descriptor.byteOffset, descriptor.byteLength) }),
+    ...(context.caPem === undefined ? {} : { caPem: context.caPem }),
+    ...(applicationName ? { applicationName } : {}),
+    ...(options.streamPausedMaxWaitTimeMs === undefined
+      ? {}
+      : { streamPausedMaxWaitTimeMs: options.streamPausedMaxWaitTimeMs }),
+  };
+}
