@@ -1,7 +1,8 @@
-import { resolveStreamOptions, silentLogger, ZerobusError } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import { resolveStreamOptions, ZerobusError } from "@zerobus/core";
+import type { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "./create-backend.js";
 import { userAgent } from "./user-agent.js";
@@ -25,15 +26,9 @@ afterAll(async () => {
 });
 
 async function metadataOf(applicationName?: string): Promise<Readonly<Record<string, string>>> {
-  const backend = new StreamRegistry(
-    createBackend({
-      endpoint: server.endpoint,
-      allowInsecure: true,
-      workspaceId: "1234",
-      logger: silentLogger,
-      ...(applicationName === undefined ? {} : { applicationName }),
-    }),
-  );
+  const backend = localStreams(createBackend, server.endpoint, {
+    ...(applicationName === undefined ? {} : { applicationName }),
+  });
   backends.push(backend);
   const table = `main.user_agent.t${++tables}`;
   const stream = await backend.openStream(

@@ -1,8 +1,9 @@
 import type { BackendConfig, HeadersContext, StreamEvents } from "@zerobus/core";
 import { RecordType, resolveStreamOptions, silentLogger, ZerobusError } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import type { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackend, isNativeAvailable, nativeCapabilities, setNativeLogger, VERSION } from "./index.js";
 
@@ -20,16 +21,10 @@ afterAll(async () => {
 });
 
 function backendFor(mock: MockServer, extra: Partial<BackendConfig> = {}): StreamRegistry {
-  const backend = new StreamRegistry(
-    createBackend({
-      endpoint: mock.endpoint,
-      allowInsecure: true,
-      workspaceId: "1234",
-      logger: silentLogger,
-      ...(mock.ca === undefined ? {} : { tls: { ca: mock.ca } }),
-      ...extra,
-    }),
-  );
+  const backend = localStreams(createBackend, mock.endpoint, {
+    ...(mock.ca === undefined ? {} : { tls: { ca: mock.ca } }),
+    ...extra,
+  });
   backends.push(backend);
   return backend;
 }

@@ -1,7 +1,8 @@
-import { resolveStreamOptions, silentLogger, ZerobusError } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import { resolveStreamOptions, ZerobusError } from "@zerobus/core";
+import type { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackend, errorFromInfo, NativeCoreError } from "./index.js";
 
@@ -25,14 +26,7 @@ afterAll(async () => {
 });
 
 function backend(): StreamRegistry {
-  const created = new StreamRegistry(
-    createBackend({
-      endpoint: server.endpoint,
-      allowInsecure: true,
-      workspaceId: "1234",
-      logger: silentLogger,
-    }),
-  );
+  const created = localStreams(createBackend, server.endpoint);
   backends.push(created);
   return created;
 }

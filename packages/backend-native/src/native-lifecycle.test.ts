@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HeadersContext } from "@zerobus/core";
-import { resolveStreamOptions, silentLogger } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import { resolveStreamOptions } from "@zerobus/core";
+import type { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "./index.js";
 
@@ -29,14 +30,7 @@ afterAll(async () => {
 });
 
 function backend(): StreamRegistry {
-  const created = new StreamRegistry(
-    createBackend({
-      endpoint: server.endpoint,
-      allowInsecure: true,
-      workspaceId: "1234",
-      logger: silentLogger,
-    }),
-  );
+  const created = localStreams(createBackend, server.endpoint);
   backends.push(created);
   return created;
 }

@@ -1,7 +1,8 @@
-import { resolveStreamOptions, silentLogger } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import { resolveStreamOptions } from "@zerobus/core";
+import type { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createBackend } from "./index.js";
 
@@ -11,14 +12,7 @@ let backend: StreamRegistry;
 
 beforeAll(async () => {
   server = await createMockServer();
-  backend = new StreamRegistry(
-    createBackend({
-      endpoint: server.endpoint,
-      allowInsecure: true,
-      workspaceId: "1234",
-      logger: silentLogger,
-    }),
-  );
+  backend = localStreams(createBackend, server.endpoint);
 });
 afterAll(async () => {
   await backend.close();

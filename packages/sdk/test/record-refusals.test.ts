@@ -1,8 +1,9 @@
 import type { CreateBackend } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import type { StreamRegistry } from "@zerobus/core/internal";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZerobusSdk } from "../src/index.js";
 
@@ -64,14 +65,7 @@ describe.each(backendsBuilt)("records of the wrong kind on the %s backend", (nam
   });
 
   it("ingestRecord(undefined) on the backend says a record must be a JSON string; got undefined", async () => {
-    const backend = new StreamRegistry(
-      createBackend({
-        endpoint: server.endpoint,
-        allowInsecure: true,
-        workspaceId: "1234",
-        logger: silentLogger,
-      }),
-    );
+    const backend = localStreams(createBackend, server.endpoint);
     backends.push(backend);
     const table = nextTable();
     const stream = await backend.openStream(

@@ -5,5 +5,6 @@
  * @packageDocumentation
  */
 
+export { localStreams } from "./local-streams.js";
 export { readmeExampleAfter } from "./readme-example.js";
 export { testHeadersContext } from "./test-headers-context.js";
