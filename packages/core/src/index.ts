@@ -37,6 +37,7 @@ export type { Logger } from "./logger.js";
 export { silentLogger } from "./logger.js";
 export type { SupportedRecordType } from "./record-type.js";
 export { RecordType } from "./record-type.js";
+export type { StreamOpener } from "./stream-opener.js";
 export type { ResolvedStreamOptions, StreamOptions } from "./stream-options.js";
 export { DEFAULT_MAX_MESSAGE_BYTES, defaultStreamOptions, resolveStreamOptions } from "./stream-options.js";
 export type { TableNameParts } from "./table-name.js";
@@ -47,7 +48,6 @@ export type {
   IngestCallOptions,
   OpenStreamContext,
   StreamEvents,
-  StreamOpener,
   StreamState,
   StreamStats,
   TableDescriptor,

@@ -1,7 +1,4 @@
-import type { BackendCapabilities } from "./backend.js";
-import type { HeadersProvider } from "./headers.js";
 import type { SupportedRecordType } from "./record-type.js";
-import type { ResolvedStreamOptions } from "./stream-options.js";
 import type { ZerobusError } from "./zerobus-error.js";
 
 /** A record ready for the wire: a JSON text for JSON streams, encoded message bytes for Proto streams. */
@@ -119,24 +116,4 @@ export interface WireStream {
    * unacknowledged ones, in order. Only from a `failed` or `closed` stream (else `invalid_state`).
    */
   recreate(context?: OpenStreamContext): Promise<WireStream>;
-}
-
-/**
- * What opens {@link WireStream}s and closes them all: `@zerobus/core/internal`'s `StreamRegistry` over a
- * {@link Backend}, or a test's adapter over the public API of `@zerobus/sdk`.
- */
-export interface StreamOpener {
-  readonly capabilities: BackendCapabilities;
-  /**
-   * Opens a stream: connects (with retries per the options), sends the create request and resolves once
-   * the server answered it. Rejects with a `ZerobusError`.
-   */
-  openStream(
-    table: TableDescriptor,
-    options: ResolvedStreamOptions,
-    headers: HeadersProvider,
-    context?: OpenStreamContext,
-  ): Promise<WireStream>;
-  /** Closes every stream it opened (each flushed, bounded by its `flushTimeoutMs`) and what carries them. */
-  close(): Promise<void>;
 }

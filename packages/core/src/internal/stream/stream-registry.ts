@@ -3,8 +3,9 @@ import type { HeadersProvider } from "../../headers.js";
 import { toHeadersProvider } from "../../headers.js";
 import type { Logger } from "../../logger.js";
 import { silentLogger } from "../../logger.js";
+import type { StreamOpener } from "../../stream-opener.js";
 import type { ResolvedStreamOptions } from "../../stream-options.js";
-import type { OpenStreamContext, StreamOpener, TableDescriptor } from "../../wire-stream.js";
+import type { OpenStreamContext, TableDescriptor } from "../../wire-stream.js";
 import { ZerobusError } from "../../zerobus-error.js";
 import { CoreStream } from "./core-stream.js";
 
