@@ -14,7 +14,7 @@ const { values } = parseArgs({
     report: { type: "string" },
     counts: { type: "string" },
     require: { type: "string", multiple: true, default: [] },
-    // Once every backend runs the whole conformance suite (native part 2), their counts must be equal.
+    // Every backend runs the whole conformance suite: with this flag, their counts must be equal.
     "conformance-complete": { type: "boolean", default: false },
   },
 });

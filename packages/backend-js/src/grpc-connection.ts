@@ -28,7 +28,6 @@ const HALF_CLOSE_GRACE_MS = 1000;
  * drained.
  */
 export class GrpcConnection implements Connection {
-  readonly recoversItself = false;
   readonly #call: grpc.ClientDuplexStream<Buffer, ServerMessage>;
   readonly #recordType: SupportedRecordType;
   #listener: ConnectionEvents | undefined;

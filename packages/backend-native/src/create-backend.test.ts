@@ -59,17 +59,9 @@ describe("createBackend (native)", () => {
       logger: silentLogger,
     });
     expect(backend.name).toBe("native");
-    expect(backend.recoversItself).toBe(true);
     expect(backend.capabilities).toBe(nativeCapabilities);
     expect(Object.keys(backend.capabilities).sort()).toEqual(
-      [
-        "ackTimeout",
-        "ackValidation",
-        "closeSignal",
-        "keepalive",
-        "recoveryStorm",
-        "unauthenticatedRefresh",
-      ].sort(),
+      ["ackValidation", "closeSignal", "keepalive"].sort(),
     );
   });
 

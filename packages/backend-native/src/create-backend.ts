@@ -53,7 +53,6 @@ export function createBackend(config: BackendConfig): Backend {
   return {
     name: "native",
     capabilities: nativeCapabilities,
-    recoversItself: true,
     async connect(target, attempt) {
       if (closed) throw new ZerobusError("invalid_state", "this backend is closed", { retryable: false });
       return NativeConnection.open(context, target, attempt);

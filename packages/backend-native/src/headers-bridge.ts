@@ -6,9 +6,11 @@ import { SDK_HEADER, SDK_HEADER_VALUE } from "./version.js";
 export interface HeadersBridgeInit {
   provider: HeadersProvider;
   context: Omit<HeadersContext, "reason" | "signal">;
+  /** Why the core stream makes this connection attempt (`create`, `recovery` or `unauthenticated`). */
+  reason: HeadersReason;
   /** Bound of one attempt (`recoveryTimeoutMs`): the provider's signal aborts after it. */
   attemptTimeoutMs: number;
-  /** Aborted when the stream is over. */
+  /** Aborted when the attempt is abandoned or the connection is over. */
   lifetime: AbortSignal;
 }
 
@@ -21,15 +23,13 @@ export type HeadersAnswer =
     };
 
 /**
- * Answers the core's header requests (one per connection attempt) with our `HeadersProvider`. The
- * reason is derived here: a request after the core saw an auth rejection is `unauthenticated`; else
- * `create` until the stream was created (its first attempt and the retries of its creation, as
- * backend-js says), `recovery` afterwards (PROTOCOL.md A.3, A.4). The provider's own error is kept so
- * the stream's failure can be reported as exactly that error.
+ * Answers the Rust core's header requests for one connection with our `HeadersProvider`, with the reason
+ * of the core stream's attempt (the Rust core's own recovery is off, so it asks once per connection; a
+ * request after it saw an auth rejection would say `unauthenticated`). The provider's own error is kept so
+ * the connection's failure can be reported as exactly that error.
  */
 export class HeadersBridge {
   readonly #init: HeadersBridgeInit;
-  #created = false;
   #lastError: ZerobusError | undefined;
 
   constructor(init: HeadersBridgeInit) {
@@ -41,18 +41,9 @@ export class HeadersBridge {
     return this.#lastError;
   }
 
-  /** The stream was created: later attempts are recoveries. */
-  created(): void {
-    this.#created = true;
-  }
-
   /** Asks the provider for the headers of one attempt. Never rejects. */
   async request(afterAuthRejection: boolean): Promise<HeadersAnswer> {
-    const reason: HeadersReason = afterAuthRejection
-      ? "unauthenticated"
-      : this.#created
-        ? "recovery"
-        : "create";
+    const reason: HeadersReason = afterAuthRejection ? "unauthenticated" : this.#init.reason;
     const signal = AbortSignal.any([this.#init.lifetime, AbortSignal.timeout(this.#init.attemptTimeoutMs)]);
     try {
       const headers = await resolveHeaders(this.#init.provider, { ...this.#init.context, reason, signal });

@@ -31,13 +31,11 @@ export interface NativeBackendContext {
 /**
  * A connection of the core stream over one stream of the Rust core, through the napi addon. Each request
  * becomes one napi call and one core ingest call, so the core's offset *k* is the request's wire offset *k*;
- * the core's acks come back coalesced (one event per ack). Until the native issue turns it off, the Rust core
- * recovers by itself ({@link recoversItself}): it re-sends what it holds, times acks and honours close
- * signals on its own, asks for headers through the {@link HeadersBridge} on every attempt, and reports its
- * reconnections; its terminal failure ends this connection.
+ * the core's acks come back coalesced (one event per ack). The Rust core's own recovery is off: one Rust
+ * stream is one connection attempt, its failure ends this connection, and the core stream decides how to
+ * recover (paced, on a budget, with slow start) and re-sends what was not acknowledged on a new one.
  */
 export class NativeConnection implements Connection {
-  readonly recoversItself = true;
   readonly #handle: NativeStream;
   readonly #bridge: HeadersBridge;
   readonly #logger: Logger;
@@ -50,7 +48,7 @@ export class NativeConnection implements Connection {
   #early: NativeEvent[] = [];
   #over = false;
 
-  private constructor(context: NativeBackendContext, target: ConnectTarget) {
+  private constructor(context: NativeBackendContext, target: ConnectTarget, attempt: ConnectAttempt) {
     this.#logger = context.logger;
     this.#json = target.options.recordType === RecordType.Json;
     this.#lifetime = new AbortController();
@@ -61,6 +59,7 @@ export class NativeConnection implements Connection {
         endpoint: context.config.endpoint,
         workspaceId: context.config.workspaceId,
       },
+      reason: attempt.reason,
       attemptTimeoutMs: target.options.recoveryTimeoutMs,
       lifetime: this.#lifetime.signal,
     });
@@ -77,10 +76,11 @@ export class NativeConnection implements Connection {
   static async open(
     context: NativeBackendContext,
     target: ConnectTarget,
-    { signal }: ConnectAttempt,
+    attempt: ConnectAttempt,
   ): Promise<NativeConnection> {
+    const { signal } = attempt;
     if (signal.aborted) throw cancelledError(signal, "stream creation");
-    const connection = new NativeConnection(context, target);
+    const connection = new NativeConnection(context, target, attempt);
     const handle = connection.#handle;
     const stopListening = listenForAbort(signal, () => handle.abort());
     try {
@@ -97,7 +97,6 @@ export class NativeConnection implements Connection {
       connection.abort();
       throw cancelledError(signal, "stream creation");
     }
-    connection.#bridge.created();
     return connection;
   }
 
@@ -121,8 +120,12 @@ export class NativeConnection implements Connection {
     try {
       if (this.#json) this.#handle.ingestJson(request.records as string[]);
       else this.#handle.ingestProto(request.records as Uint8Array[]);
-    } catch (error) {
-      throw errorFromNative(error);
+    } catch (thrown) {
+      const error = errorFromNative(thrown);
+      // The Rust stream ended under us: its failure event, with the real cause, is on its way and ends
+      // this connection; the request stays unacknowledged in the engine and goes out again on the next one.
+      if (error.code === "stream_closed") return true;
+      throw error;
     }
     return true;
   }
@@ -177,14 +180,6 @@ export class NativeConnection implements Connection {
       case "ack":
         if (event.upTo !== undefined) events.onAck(event.upTo);
         return;
-      case "connected":
-        // The core 2.9.0 reports each connection twice (created, then created or recovered): the first is
-        // counted at creation, each later one by its "recovered" report.
-        if (event.recovered === true) events.onRecovered?.(this.#streamId);
-        return;
-      case "recovering":
-        events.onRecovering?.();
-        return;
       case "failed":
         if (event.error !== undefined) events.onEnd(errorFromInfo(event.error, this.#bridge.lastError));
         return;
@@ -207,11 +202,14 @@ function streamConfig(context: NativeBackendContext, { table, options }: Connect
     sdkIdentifier: context.sdkIdentifier,
     maxInflightRecords: Math.min(options.maxInflightRecords, U32_MAX),
     maxMessageBytes: Math.min(options.maxMessageBytes, U32_MAX),
-    recovery: options.recovery,
+    // Recovery is the core stream's: the Rust core makes one attempt (bounded by recoveryTimeoutMs) and
+    // fails on the first error. Its lack-of-ack timer restarts on every message received (not A.6):
+    // pushed out of the way, the core stream's timer decides.
+    recovery: false,
     recoveryTimeoutMs: options.recoveryTimeoutMs,
     recoveryBackoffMs: options.recoveryBackoffMs,
-    recoveryRetries: Math.min(options.recoveryRetries, U32_MAX),
-    serverLackOfAckTimeoutMs: options.serverLackOfAckTimeoutMs,
+    recoveryRetries: 0,
+    serverLackOfAckTimeoutMs: U32_MAX,
     ...(descriptor === undefined
       ? {}
       : { descriptorProto: Buffer.from(descriptor.buffer, descriptor.byteOffset, descriptor.byteLength) }),

@@ -28,17 +28,11 @@ export interface BackendConfig {
  */
 export type BackendCapabilities = Readonly<Partial<Record<CapabilityGap, string>>>;
 
-/** The behaviours a backend may declare as missing (named after the conformance tags). */
-export type CapabilityGap =
-  | "ackValidation"
-  | "ackTimeout"
-  | "closeSignal"
-  | "recovery"
-  | "recoveryStorm"
-  | "unauthenticatedRefresh"
-  | "proxy"
-  | "coalescing"
-  | "keepalive";
+/**
+ * The behaviours a backend may declare as missing (named after the conformance tags): only those some
+ * backend still cannot give.
+ */
+export type CapabilityGap = "ackValidation" | "closeSignal" | "keepalive";
 
 /** The stream a connection serves: the same for every attempt of one stream. */
 export interface ConnectTarget {
@@ -67,10 +61,6 @@ export interface ConnectionEvents {
   onCloseSignal(durationMs: number): void;
   /** The connection ended or broke; at most once. The stream decides whether to recover (A.3, A.4). */
   onEnd(error: ZerobusError): void;
-  /** A connection that {@link Connection.recoversItself} is reconnecting, re-sending what it was given. */
-  onRecovering?(): void;
-  /** A connection that {@link Connection.recoversItself} reconnected, now under the server's `streamId`. */
-  onRecovered?(streamId: string | undefined): void;
 }
 
 /**
@@ -79,14 +69,8 @@ export interface ConnectionEvents {
  * ack timeout, the close-signal pause): a connection only carries bytes and reports what came back.
  */
 export interface Connection {
-  /** The server's id of this stream (it changes when a connection that recovers itself reconnects). */
+  /** The server's id of this stream. */
   readonly streamId: string | undefined;
-  /**
-   * `true` when whatever carries the connection recovers by itself (the native backend with the Rust
-   * core's own recovery, until the native issue turns it off): the core stream then neither times acks nor
-   * pauses, and an {@link ConnectionEvents.onEnd} fails the stream, since the carrier already gave up.
-   */
-  readonly recoversItself: boolean;
   /** Routes this connection's events to `events`, first those that came before the call. */
   listen(events: ConnectionEvents): void;
   /**
@@ -114,11 +98,6 @@ export interface Connection {
 export interface Backend {
   readonly name: "js" | "native";
   readonly capabilities: BackendCapabilities;
-  /**
-   * Whether this backend's connections recover by themselves ({@link Connection.recoversItself}): the core
-   * stream then makes a single attempt where it would retry. The native backend's, until the native issue.
-   */
-  readonly recoversItself?: boolean;
   /**
    * One attempt: resolves once the server answered the create request, rejects with a `ZerobusError`
    * (retryable or not, per PROTOCOL.md A.3). The attempt's own timeout (`recoveryTimeoutMs`) is the

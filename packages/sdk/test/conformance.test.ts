@@ -1,4 +1,4 @@
-import { nativeBringUpTags, runConformance } from "@zerobus/conformance";
+import { runConformance } from "@zerobus/conformance";
 import { describe } from "vitest";
 import { ZerobusSdk } from "../src/index.js";
 import { publicApiOpener } from "./public-api-opener.js";
@@ -15,10 +15,6 @@ function builtBackends(): ("js" | "native")[] {
 
 for (const backend of builtBackends()) {
   describe(`public API on ${backend}`, () => {
-    // The native backend is still being brought up: the same narrowing as its own conformance run.
-    runConformance({
-      streams: publicApiOpener(backend),
-      ...(backend === "native" ? { tags: nativeBringUpTags } : {}),
-    });
+    runConformance({ streams: publicApiOpener(backend) });
   });
 }

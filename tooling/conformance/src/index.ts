@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 export type { ConformanceTag } from "./conformance-tag.js";
-export { conformanceTags, nativeBringUpTags } from "./conformance-tag.js";
+export { conformanceTags } from "./conformance-tag.js";
 export type { CreateOpener, Harness, OpenOptions } from "./harness.js";
 export { fastOptions, itGives, overBackend, useHarness } from "./harness.js";
 export type { ConformanceOptions } from "./run-conformance.js";

@@ -29,17 +29,7 @@ export interface ConformanceOptions {
   server?: MockServerOptions;
 }
 
-const knownGaps: readonly CapabilityGap[] = [
-  "ackValidation",
-  "ackTimeout",
-  "closeSignal",
-  "recovery",
-  "recoveryStorm",
-  "unauthenticatedRefresh",
-  "proxy",
-  "coalescing",
-  "keepalive",
-];
+const knownGaps: readonly CapabilityGap[] = ["ackValidation", "closeSignal", "keepalive"];
 
 const scenarioGroups: ((harness: Harness, on: TagFilter) => void)[] = [
   creationScenarios,

@@ -202,11 +202,6 @@ export class LandingQueue {
     return resent;
   }
 
-  /** Counts records a connection that recovers by itself sends again (its own re-send, not a requeue). */
-  noteResent(records: number): void {
-    if (records > 0) this.#recordsResent += records;
-  }
-
   /** Unacknowledged records in offset order. */
   unackedRecords(): WireRecord[] {
     const records: WireRecord[] = [];

@@ -293,11 +293,6 @@ export class StreamEngine {
     if (!blocked) this.#releaseDrainWaiters();
   }
 
-  /** Counts records that a connection which recovers by itself re-sends, in `stats().recordsResent`. */
-  noteResent(records: number): void {
-    this.#queue.noteResent(records);
-  }
-
   /** Counts a successful reconnection in `stats().recoveries`. */
   noteRecovery(): void {
     this.#queue.recoveries++;

@@ -3,7 +3,6 @@ import type { AddressInfo } from "node:net";
 import { createProxy } from "proxy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Harness, TagFilter } from "../harness.js";
-import { itGives } from "../harness.js";
 
 const proxyVariables = ["grpc_proxy", "https_proxy", "http_proxy", "no_grpc_proxy", "no_proxy"] as const;
 
@@ -43,7 +42,7 @@ export function proxyScenarios(h: Harness, on: TagFilter): void {
       const proxyUrl = () => `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
       const target = () => new URL(h.server.endpoint).host;
 
-      itGives(h, "proxy", "tunnels through grpc_proxy with HTTP CONNECT", async () => {
+      it("tunnels through grpc_proxy with HTTP CONNECT", async () => {
         tunnels.length = 0;
         await withEnvironment({ grpc_proxy: proxyUrl() }, async () => {
           const table = h.table();
@@ -54,7 +53,7 @@ export function proxyScenarios(h: Harness, on: TagFilter): void {
         expect(tunnels).toContain(target());
       });
 
-      itGives(h, "proxy", "honours https_proxy when grpc_proxy is not set", async () => {
+      it("honours https_proxy when grpc_proxy is not set", async () => {
         tunnels.length = 0;
         await withEnvironment({ https_proxy: proxyUrl() }, async () => {
           const stream = await h.open(h.table());

@@ -2,7 +2,6 @@ import { GrpcStatusCode } from "@zerobus/mock-server";
 import { describe, expect, it } from "vitest";
 import { expectRejection, jsonRecords, jsonTextsOf } from "../expect-error.js";
 import type { Harness, TagFilter } from "../harness.js";
-import { itGives } from "../harness.js";
 
 /** Recovery (PROTOCOL.md A.4) and terminal failures (A.7, A.8, A.14). */
 export function recoveryScenarios(h: Harness, on: TagFilter): void {
@@ -113,27 +112,22 @@ export function recoveryScenarios(h: Harness, on: TagFilter): void {
         expect(h.server.table(table).connections).toHaveLength(1);
       });
 
-      itGives(
-        h,
-        "recoveryStorm",
-        "counts reconnections to an accept-then-drop server against recoveryRetries",
-        async () => {
-          const table = h.table();
-          h.server.script(table, [
-            { ack: "never" },
-            { fail: GrpcStatusCode.UNAVAILABLE, after: { records: 1 } },
-            ...Array.from({ length: 12 }, () => ({ acceptThenDrop: true as const })),
-          ]);
-          const stream = await h.open(table, { options: { recoveryRetries: 2, recoveryBackoffMs: 20 } });
-          await stream.ingestRecord(jsonRecords(1)[0]!);
-          await expectRejection(stream.flush({ signal: AbortSignal.timeout(5_000) }), {
-            code: "unavailable",
-            retryable: true,
-          });
-          expect(stream.state).toBe("failed");
-          // The first connection, then 1 + recoveryRetries attempts that were accepted and dropped.
-          expect(h.server.table(table).connections).toHaveLength(4);
-        },
-      );
+      it("counts reconnections to an accept-then-drop server against recoveryRetries", async () => {
+        const table = h.table();
+        h.server.script(table, [
+          { ack: "never" },
+          { fail: GrpcStatusCode.UNAVAILABLE, after: { records: 1 } },
+          ...Array.from({ length: 12 }, () => ({ acceptThenDrop: true as const })),
+        ]);
+        const stream = await h.open(table, { options: { recoveryRetries: 2, recoveryBackoffMs: 20 } });
+        await stream.ingestRecord(jsonRecords(1)[0]!);
+        await expectRejection(stream.flush({ signal: AbortSignal.timeout(5_000) }), {
+          code: "unavailable",
+          retryable: true,
+        });
+        expect(stream.state).toBe("failed");
+        // The first connection, then 1 + recoveryRetries attempts that were accepted and dropped.
+        expect(h.server.table(table).connections).toHaveLength(4);
+      });
     });
 }

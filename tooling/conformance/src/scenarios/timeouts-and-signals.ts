@@ -42,28 +42,23 @@ async function msUntilReconnectAfterSignal(
 export function timeoutAndSignalScenarios(h: Harness, on: TagFilter): void {
   if (on("ack-timeout"))
     describe("ack timeout", () => {
-      itGives(
-        h,
-        "ackTimeout",
-        "recovers when records in flight see no ack for serverLackOfAckTimeoutMs",
-        async () => {
-          const table = h.table();
-          h.server.setAckPolicy(table, "never");
-          const stream = await h.open(table, { options: { serverLackOfAckTimeoutMs: 400 } });
-          const records = jsonRecords(3);
-          const started = performance.now();
-          for (const record of records) await stream.ingestRecord(record);
-          await h.server.table(table).waitForConnections(2, { timeoutMs: 5_000 });
-          const elapsed = performance.now() - started;
-          expect(elapsed).toBeGreaterThanOrEqual(380);
-          expect(elapsed).toBeLessThan(3_000);
-          h.server.setAckPolicy(table, "immediate");
-          h.server.releaseAcks(table);
-          await stream.flush();
-          h.server.table(table).assertDelivered(records);
-          expect(h.reasons(table)).toEqual(["create", "recovery"]);
-        },
-      );
+      it("recovers when records in flight see no ack for serverLackOfAckTimeoutMs", async () => {
+        const table = h.table();
+        h.server.setAckPolicy(table, "never");
+        const stream = await h.open(table, { options: { serverLackOfAckTimeoutMs: 400 } });
+        const records = jsonRecords(3);
+        const started = performance.now();
+        for (const record of records) await stream.ingestRecord(record);
+        await h.server.table(table).waitForConnections(2, { timeoutMs: 5_000 });
+        const elapsed = performance.now() - started;
+        expect(elapsed).toBeGreaterThanOrEqual(380);
+        expect(elapsed).toBeLessThan(3_000);
+        h.server.setAckPolicy(table, "immediate");
+        h.server.releaseAcks(table);
+        await stream.flush();
+        h.server.table(table).assertDelivered(records);
+        expect(h.reasons(table)).toEqual(["create", "recovery"]);
+      });
 
       it("fails with ack_timeout when recovery is off", async () => {
         const table = h.table();
@@ -112,16 +107,26 @@ export function timeoutAndSignalScenarios(h: Harness, on: TagFilter): void {
         },
       );
 
-      it("reconnects after streamPausedMaxWaitTimeMs when it is shorter than the server's duration", async () => {
-        const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 6, clientMaxMs: 400 });
-        expect(elapsed).toBeGreaterThanOrEqual(380);
-        expect(elapsed).toBeLessThan(3_000);
-      });
+      itGives(
+        h,
+        "closeSignal",
+        "reconnects after streamPausedMaxWaitTimeMs when it is shorter than the server's duration",
+        async () => {
+          const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 6, clientMaxMs: 400 });
+          expect(elapsed).toBeGreaterThanOrEqual(380);
+          expect(elapsed).toBeLessThan(3_000);
+        },
+      );
 
-      it("waits for the server's duration when streamPausedMaxWaitTimeMs is longer", async () => {
-        const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 1, clientMaxMs: 10_000 });
-        expect(elapsed).toBeGreaterThanOrEqual(950);
-        expect(elapsed).toBeLessThan(3_500);
-      });
+      itGives(
+        h,
+        "closeSignal",
+        "waits for the server's duration when streamPausedMaxWaitTimeMs is longer",
+        async () => {
+          const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 1, clientMaxMs: 10_000 });
+          expect(elapsed).toBeGreaterThanOrEqual(950);
+          expect(elapsed).toBeLessThan(3_500);
+        },
+      );
     });
 }

@@ -97,14 +97,7 @@ export class CoreStream implements WireStream {
     const lifetime = stream.#lifetime.signal;
     const signal = context.signal ? AbortSignal.any([context.signal, lifetime]) : lifetime;
     try {
-      if (init.backend.recoversItself) {
-        // Its connection retries by itself: one attempt here, or the retries would multiply.
-        const connection = await init.backend.connect(init.target, { reason: "create", signal });
-        engine.noteConnection();
-        stream.#install(connection);
-      } else {
-        await stream.#recovery.open(signal);
-      }
+      await stream.#recovery.open(signal);
     } catch (error) {
       stream.#lifetime.abort(error);
       throw error;
@@ -211,7 +204,6 @@ export class CoreStream implements WireStream {
         this.#live = undefined;
         recovery.reconnect();
       },
-      failed: (error) => this.#fail(error),
     });
   }
 

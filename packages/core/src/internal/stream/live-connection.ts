@@ -11,8 +11,6 @@ export interface LiveConnectionHost {
   broke(error: ZerobusError): void;
   /** A close-signal pause ended (A.5): this connection is left on purpose and a new one is wanted. */
   leave(): void;
-  /** A connection that recovers itself gave up: the stream fails with `error`. */
-  failed(error: ZerobusError): void;
 }
 
 /**
@@ -20,22 +18,17 @@ export interface LiveConnectionHost {
  * and dies with a connection. It sends the engine's requests in order while the transport takes them
  * (write backpressure), hands acks to the engine (which validates them, A.2), times the lack of acks
  * (A.6) and pauses on a close signal until the sent records are acknowledged or the pause ends (A.5).
- * A connection that {@link Connection.recoversItself} does its own timing and pausing: here it is only fed,
- * and its reconnections are counted.
  */
 export class LiveConnection implements ConnectionEvents {
   readonly connection: Connection;
   readonly #engine: StreamEngine;
   readonly #host: LiveConnectionHost;
-  readonly #timed: boolean;
   #over = false;
   #paused = false;
   /** The transport pushed back: nothing is taken from the engine until it drained. */
   #blocked = false;
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
   #ackTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Records handed to a connection that recovers itself: each of its recoveries re-sends the unacked ones. */
-  #handedRecords = 0;
   readonly #pump = (): void => this.#send();
   readonly #drained = (): void => {
     this.#blocked = false;
@@ -47,7 +40,6 @@ export class LiveConnection implements ConnectionEvents {
     this.connection = connection;
     this.#engine = engine;
     this.#host = host;
-    this.#timed = !connection.recoversItself;
     connection.listen(this);
     engine.setWakeHandler(this.#pump);
     // On a microtask, after the messages that came with the create response (listen() delivers them on
@@ -65,7 +57,6 @@ export class LiveConnection implements ConnectionEvents {
       return;
     }
     this.#host.progressed();
-    if (!this.#timed) return;
     if (this.#engine.hasSentUnacked) {
       if (!this.#paused) this.#ackTimer?.refresh();
     } else {
@@ -77,7 +68,7 @@ export class LiveConnection implements ConnectionEvents {
   onCloseSignal(durationMs: number): void {
     const engine = this.#engine;
     // With recovery off the signal is ignored; the server's eventual end is then a failure (B §1.6).
-    if (this.#over || !this.#timed || !engine.options.recovery || this.#paused) return;
+    if (this.#over || !engine.options.recovery || this.#paused) return;
     const limit = engine.options.streamPausedMaxWaitTimeMs;
     // The server's duration is not bounded like the option: a timer past MAX_TIMER_MS would fire at once.
     const waitMs = Math.min(limit ?? durationMs, durationMs, MAX_TIMER_MS);
@@ -93,23 +84,6 @@ export class LiveConnection implements ConnectionEvents {
 
   onEnd(error: ZerobusError): void {
     if (!this.#over) this.#break(error);
-  }
-
-  onRecovering(): void {
-    const engine = this.#engine;
-    if (this.#over) return;
-    // Everything handed over and not yet acknowledged here is sent again (an upper bound: acks the carrier
-    // already received may still be on their way).
-    engine.noteResent(this.#handedRecords - engine.stats().recordsAcked);
-    if (engine.state === "open" || engine.state === "paused") engine.setState("recovering");
-  }
-
-  onRecovered(): void {
-    const engine = this.#engine;
-    if (this.#over) return;
-    engine.noteConnection();
-    engine.noteRecovery();
-    if (engine.state === "recovering" || engine.state === "paused") engine.setState("open");
   }
 
   // ---- the stream's side --------------------------------------------------------------------------------
@@ -140,8 +114,7 @@ export class LiveConnection implements ConnectionEvents {
     if (this.#over || this.#paused || this.#blocked) return;
     for (let request = engine.nextRequest(); request !== undefined; request = engine.nextRequest()) {
       // A.6: the ack clock starts when something is in flight and nothing was before.
-      if (this.#timed && this.#ackTimer === undefined) this.#armAckTimer();
-      this.#handedRecords += request.records.length;
+      if (this.#ackTimer === undefined) this.#armAckTimer();
       let more: boolean;
       try {
         more = connection.send(request);
@@ -187,12 +160,6 @@ export class LiveConnection implements ConnectionEvents {
   /** The connection broke: let go of it (its transport no longer blocks sending) and tell the stream. */
   #break(error: ZerobusError): void {
     this.release(false);
-    if (this.connection.recoversItself) {
-      // Not unblocked: the failure that follows rejects the calls that waited for the transport to drain,
-      // instead of resolving them with offsets of a dead stream.
-      this.#host.failed(error);
-      return;
-    }
     this.#engine.setSendBlocked(false);
     this.#host.broke(error);
   }

@@ -11,7 +11,6 @@ import { StreamRegistry } from "./stream-registry.js";
  */
 class MemoryConnection implements Connection {
   readonly streamId = "memory";
-  readonly recoversItself = false;
   readonly log: string[] = [];
   #events: ConnectionEvents | undefined;
 
