@@ -46,7 +46,13 @@ export function proxyScenarios(h: Harness, on: TagFilter): void {
         // (and reported), so that closing the proxy does not wait for it.
         const deadline = Date.now() + 5_000;
         while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-        if (sockets.size > 0) console.warn(`proxy: ${sockets.size} tunnel(s) still open 5 s after the tests`);
+        if (sockets.size > 0) {
+          // Which backend: the test file's name is the same for both, their declared gaps are not.
+          const gaps = Object.keys(h.capabilities).join(", ") || "none";
+          console.warn(
+            `proxy: ${sockets.size} tunnel(s) still open 5 s after the tests (declared gaps: ${gaps})`,
+          );
+        }
         for (const socket of sockets) socket.destroy();
         proxy.closeAllConnections?.();
         await new Promise((resolve) => proxy.close(resolve));
