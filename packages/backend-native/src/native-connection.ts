@@ -167,8 +167,9 @@ export class NativeConnection implements Connection {
       void this.#answerHeaders(event.requestId ?? 0, event.afterAuthRejection ?? false);
       return;
     }
-    if (event.kind === "connected") this.#streamId = event.streamId ?? this.#streamId;
-    if (this.#over) return;
+    // Only acks and the failure matter to the stream: the id came with open(), and with its recovery off the
+    // core reports no reconnection.
+    if (this.#over || (event.kind !== "ack" && event.kind !== "failed")) return;
     if (this.#events === undefined) this.#early.push(event);
     else this.#deliver(event);
   }

@@ -69,7 +69,7 @@ export interface ConnectionEvents {
  * ack timeout, the close-signal pause): a connection only carries bytes and reports what came back.
  */
 export interface Connection {
-  /** The server's id of this stream. */
+  /** The server's id of this stream, known once `connect` resolved (the core stream reads it then). */
   readonly streamId: string | undefined;
   /** Routes this connection's events to `events`, first those that came before the call. */
   listen(events: ConnectionEvents): void;

@@ -60,8 +60,8 @@ export class CoreStream implements WireStream {
   /** Aborted when the stream is over: stops reconnections and header requests in progress. */
   readonly #lifetime = new AbortController();
   #live: LiveConnection | undefined;
-  /** The latest connection, also after it was let go (its stream id stays the stream's). */
-  #latest: Connection | undefined;
+  /** The server's id of the latest connection, kept after it was let go (without keeping the connection). */
+  #streamId: string | undefined;
   #closing: Promise<void> | undefined;
   #recreation: Promise<WireStream> | undefined;
 
@@ -111,7 +111,7 @@ export class CoreStream implements WireStream {
 
   /** The server's id of the current connection (it changes on recovery). */
   get streamId(): string | undefined {
-    return this.#latest?.streamId;
+    return this.#streamId;
   }
 
   ingestRecord(record: WireRecord, options?: IngestCallOptions): Promise<bigint> {
@@ -192,7 +192,7 @@ export class CoreStream implements WireStream {
 
   /** Takes a connection the server created (at creation, or from {@link StreamRecovery}). */
   #install(connection: Connection): void {
-    this.#latest = connection;
+    this.#streamId = connection.streamId;
     const recovery = this.#recovery;
     this.#live = new LiveConnection(connection, this.#engine, {
       progressed: () => recovery.onProgress(),
