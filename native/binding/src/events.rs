@@ -14,7 +14,10 @@ use crate::errors::NativeErrorInfo;
 /// What happened, queued from any thread.
 pub enum Event {
     /// The core needs headers for a connection attempt; answer with `provideHeaders(requestId, …)`.
-    Headers { request_id: u32, after_auth_rejection: bool },
+    Headers {
+        request_id: u32,
+        after_auth_rejection: bool,
+    },
     /// Acks arrived; the highest is read from the coalescer on the JS thread.
     Ack,
     Lifecycle(Lifecycle),
@@ -22,7 +25,8 @@ pub enum Event {
     Failed(ErrorInfo),
 }
 
-/// One event for the JS side. `kind` is `headers`, `ack`, `connected`, `recovering` or `failed`.
+/// One event for the JS side. `kind` is `headers`, `ack`, `connected`, `recovering`, `closeSignal` (the core
+/// paused after the server's close signal and left the connection) or `failed`.
 #[napi(object)]
 pub struct NativeEvent {
     pub kind: String,
@@ -71,7 +75,10 @@ impl NativeEvent {
                 recovered: Some(recovered),
                 ..Self::of("connected")
             },
-            Event::Lifecycle(Lifecycle::RecoveryStarted) => Self::of("recovering"),
+            Event::Lifecycle(Lifecycle::RecoveryStarted | Lifecycle::FailureDetected(_)) => {
+                Self::of("recovering")
+            }
+            Event::Lifecycle(Lifecycle::LeftAfterCloseSignal) => Self::of("closeSignal"),
             Event::Failed(info) => Self {
                 error: Some(NativeErrorInfo::from(&info)),
                 ..Self::of("failed")
@@ -109,7 +116,10 @@ impl EventSender {
     /// Releases the JS function once the stream has ended, so it no longer keeps the process alive.
     /// Events already queued are still delivered; later ones are dropped.
     pub fn release(&self) {
-        self.function.lock().unwrap_or_else(|e| e.into_inner()).take();
+        self.function
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
     }
 
     /// Records an acknowledged core offset and schedules one JS call when none is pending.

@@ -25,6 +25,8 @@ pub struct HeadersRequests {
     auth_rejected: AtomicBool,
     /// Set by `close`: the stream is over, so no request will ever be answered.
     closed: AtomicBool,
+    /// Set by the first request, the creation's: any later one is the core reconnecting, which is refused.
+    asked: AtomicBool,
 }
 
 impl HeadersRequests {
@@ -60,7 +62,10 @@ impl HeadersRequests {
     pub fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         // Dropping the senders wakes every waiting attempt with "the stream ended".
-        self.pending.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        self.pending
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
     }
 
     fn forget(&self, id: u32) {
@@ -95,6 +100,12 @@ impl HeadersProvider for JsHeadersProvider {
         if self.requests.closed.load(Ordering::SeqCst) {
             return Err(stream_ended());
         }
+        // The core's recovery is on only so that it honours close signals; reconnecting is the core
+        // stream's (paced, on a budget, with slow start). Refused here, the reconnection fails at once,
+        // without a request to the server, and the core fails the stream.
+        if self.requests.asked.swap(true, Ordering::SeqCst) {
+            return Err(reconnection_refused());
+        }
         let id = self.requests.next_id.fetch_add(1, Ordering::Relaxed);
         let (sender, receiver) = oneshot::channel();
         self.requests
@@ -120,4 +131,17 @@ fn stream_ended() -> ZerobusError {
     ZerobusError::InvalidStateError(format!(
         "{HEADERS_PROVIDER_MARKER}: the stream ended while headers were requested"
     ))
+}
+
+/// Why the binding refuses the core's reconnections (see [`is_reconnection_refusal`]).
+const RECONNECTION_REFUSED: &str = "zerobus-ts: the core stream reconnects, not the Rust core";
+
+fn reconnection_refused() -> ZerobusError {
+    ZerobusError::InvalidStateError(RECONNECTION_REFUSED.to_string())
+}
+
+/// True when the core failed because the binding refused its reconnection: the connection's real end is
+/// what the core logged before (a close signal, or a retryable error).
+pub fn is_reconnection_refusal(error: &ZerobusError) -> bool {
+    matches!(error, ZerobusError::InvalidStateError(message) if message == RECONNECTION_REFUSED)
 }

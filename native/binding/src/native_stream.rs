@@ -9,12 +9,13 @@ use napi::bindgen_prelude::{Buffer, Function, Uint8ArraySlice};
 use napi_derive::napi;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::Instrument;
+use zerobus_native_helpers::failure_text::parse_core_error;
 use zerobus_native_helpers::lifecycle::{self, Registration};
 use zerobus_native_helpers::{ErrorInfo, ErrorOrigin, Lifecycle, StreamSettings, TlsSettings};
 
 use crate::errors::{to_napi, NativeErrorInfo};
 use crate::events::{Event, EventFunction, EventSender, NativeEvent};
-use crate::headers::{HeadersRequests, JsHeadersProvider};
+use crate::headers::{is_reconnection_refusal, HeadersRequests, JsHeadersProvider};
 
 /// Settings of one stream (validated by the TS layer before they get here).
 #[napi(object)]
@@ -71,7 +72,10 @@ pub struct NativeStream {
 impl NativeStream {
     /// Prepares a stream (no I/O); `onEvent` receives every event of it (see `NativeEvent`).
     #[napi(constructor)]
-    pub fn new(config: NativeStreamConfig, on_event: Function<NativeEvent, ()>) -> napi::Result<Self> {
+    pub fn new(
+        config: NativeStreamConfig,
+        on_event: Function<NativeEvent, ()>,
+    ) -> napi::Result<Self> {
         zerobus_native_helpers::log_forwarding::install();
         let acks = Arc::new(zerobus_native_helpers::AckCoalescer::default());
         let callback_acks = Arc::clone(&acks);
@@ -114,21 +118,46 @@ impl NativeStream {
     /// with the server's stream id (null if the core did not report it).
     #[napi]
     pub async fn open(&self) -> napi::Result<Option<String>> {
-        let settings = self.settings.lock().unwrap_or_else(|e| e.into_inner()).take();
-        let receiver = self.receiver.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let settings = self
+            .settings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let receiver = self
+            .receiver
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         let (Some(settings), Some(receiver)) = (settings, receiver) else {
-            return Err(to_napi(&ErrorInfo::binding("invalid_state", "the stream was already opened")));
+            return Err(to_napi(&ErrorInfo::binding(
+                "invalid_state",
+                "the stream was already opened",
+            )));
         };
         let lifecycle_events = self.events.clone();
         // The creation's own event is dispatched synchronously while `build` runs, so the id is known
         // when it returns; events through the thread-safe function may arrive after `open` resolves.
         let created_id: Arc<Mutex<Option<String>>> = Arc::default();
         let sink_created_id = Arc::clone(&created_id);
-        let registration = lifecycle::register(Arc::new(move |event| {
-            if let Lifecycle::Connected { stream_id, recovered: false } = &event {
-                *sink_created_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(stream_id.clone());
+        // The error text of the last retryable failure the core logged (it then reconnects, which the
+        // headers provider refuses): the failure to report instead of that refusal.
+        let last_failure: Arc<Mutex<Option<String>>> = Arc::default();
+        let sink_last_failure = Arc::clone(&last_failure);
+        let registration = lifecycle::register(Arc::new(move |event| match event {
+            Lifecycle::FailureDetected(text) => {
+                *sink_last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
             }
-            lifecycle_events.send(Event::Lifecycle(event));
+            event => {
+                if let Lifecycle::Connected {
+                    stream_id,
+                    recovered: false,
+                } = &event
+                {
+                    *sink_created_id.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(stream_id.clone());
+                }
+                lifecycle_events.send(Event::Lifecycle(event));
+            }
         }));
         let span = tracing::info_span!("zerobus_native_stream", key = registration.key());
         let provider = Arc::new(JsHeadersProvider {
@@ -171,7 +200,15 @@ impl NativeStream {
         })?;
         let events = self.events.clone();
         napi::bindgen_prelude::spawn(
-            drive(stream, receiver, events, registration, aborted).instrument(span),
+            drive(
+                stream,
+                receiver,
+                events,
+                registration,
+                aborted,
+                last_failure,
+            )
+            .instrument(span),
         );
         let stream_id = created_id.lock().unwrap_or_else(|e| e.into_inner()).take();
         Ok(stream_id)
@@ -230,7 +267,12 @@ impl NativeStream {
     pub fn abort(&self) {
         self.aborted.send_replace(true);
         self.headers.close();
-        if self.receiver.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
+        if self
+            .receiver
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+        {
             self.events.release(); // never opened: no task will release it
         }
     }
@@ -245,7 +287,10 @@ impl NativeStream {
             )));
         }
         self.commands.send(command).map_err(|_| {
-            to_napi(&ErrorInfo::binding("stream_closed", "the native stream has ended"))
+            to_napi(&ErrorInfo::binding(
+                "stream_closed",
+                "the native stream has ended",
+            ))
         })
     }
 }
@@ -265,12 +310,33 @@ async fn failure_of(stream: Arc<ZerobusStream>) -> ZerobusError {
     }
 }
 
+/// What ended a live stream. When the core failed only because its reconnection was refused, the real end
+/// came before: a retryable error it logged (rebuilt from that text), or the server's close signal (already
+/// reported as a `closeSignal` event; the failure is what a stream that missed it sees).
+fn live_failure(error: &ZerobusError, last_failure: &Mutex<Option<String>>) -> ErrorInfo {
+    if !is_reconnection_refusal(error) {
+        return ErrorInfo::from_core(error, ErrorOrigin::LiveStream);
+    }
+    match last_failure
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+    {
+        Some(text) => ErrorInfo::from_core(&parse_core_error(&text), ErrorOrigin::LiveStream),
+        None => ErrorInfo::binding(
+            "unavailable",
+            "the server closed the stream after its close signal (the stream paused, then left it)",
+        ),
+    }
+}
+
 async fn drive(
     stream: ZerobusStream,
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: EventSender,
     registration: Registration,
     mut aborted: watch::Receiver<bool>,
+    last_failure: Arc<Mutex<Option<String>>>,
 ) {
     let stream = Arc::new(stream);
     let outcome = {
@@ -281,7 +347,7 @@ async fn drive(
                 biased;
                 _ = aborted.wait_for(|a| *a) => break Outcome::Aborted,
                 error = &mut failure => {
-                    break Outcome::Failed(ErrorInfo::from_core(&error, ErrorOrigin::LiveStream));
+                    break Outcome::Failed(live_failure(&error, &last_failure));
                 }
                 command = commands.recv() => command,
             };

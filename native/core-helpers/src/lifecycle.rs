@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::failure_text::FAILURE_PREFIX;
+
 /// Name of the span the binding opens around each stream's creation; its `key` field routes events.
 pub const STREAM_SPAN_NAME: &str = "zerobus_native_stream";
 
@@ -29,6 +31,11 @@ pub enum Lifecycle {
     Connected { stream_id: String, recovered: bool },
     /// The connection was lost and the core starts reconnecting.
     RecoveryStarted,
+    /// The core left the connection after the server's close signal: it paused sending and waited for the
+    /// records in flight to be acknowledged (or for the pause to end), as PROTOCOL.md A.5 asks.
+    LeftAfterCloseSignal,
+    /// The connection failed with an error the core would retry; the text is the error's `Display`.
+    FailureDetected(String),
 }
 
 /// Recognises the core 2.9.0 supervisor's lifecycle events by message and fields.
@@ -43,7 +50,11 @@ pub fn classify(message: &str, stream_id: Option<&str>) -> Option<Lifecycle> {
             recovered: true,
         }),
         ("Stream lost; starting recovery", _) => Some(Lifecycle::RecoveryStarted),
-        _ => None,
+        // The receiver ends without an error only after a close signal (a close ends the sender first).
+        ("Receiver task completed successfully", _) => Some(Lifecycle::LeftAfterCloseSignal),
+        (message, _) => message
+            .strip_prefix(FAILURE_PREFIX)
+            .map(|error| Lifecycle::FailureDetected(error.to_string())),
     }
 }
 
@@ -67,7 +78,10 @@ impl Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        sinks().lock().unwrap_or_else(|e| e.into_inner()).remove(&self.0);
+        sinks()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.0);
     }
 }
 
@@ -75,13 +89,20 @@ impl Drop for Registration {
 pub fn register(sink: Sink) -> Registration {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     let key = NEXT.fetch_add(1, Ordering::Relaxed);
-    sinks().lock().unwrap_or_else(|e| e.into_inner()).insert(key, sink);
+    sinks()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(key, sink);
     Registration(key)
 }
 
 /// Delivers an event to the stream registered under `key`, if it is still there.
 pub fn dispatch(key: u64, event: Lifecycle) {
-    let sink = sinks().lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
+    let sink = sinks()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&key)
+        .cloned();
     if let Some(sink) = sink {
         sink(event);
     }
@@ -95,15 +116,37 @@ mod tests {
     fn recognises_the_supervisor_events() {
         assert_eq!(
             classify("Successfully created stream", Some("s-1")),
-            Some(Lifecycle::Connected { stream_id: "s-1".into(), recovered: false })
+            Some(Lifecycle::Connected {
+                stream_id: "s-1".into(),
+                recovered: false
+            })
         );
         assert_eq!(
             classify("Successfully recovered stream", Some("s-2")),
-            Some(Lifecycle::Connected { stream_id: "s-2".into(), recovered: true })
+            Some(Lifecycle::Connected {
+                stream_id: "s-2".into(),
+                recovered: true
+            })
         );
-        assert_eq!(classify("Stream lost; starting recovery", None), Some(Lifecycle::RecoveryStarted));
+        assert_eq!(
+            classify("Stream lost; starting recovery", None),
+            Some(Lifecycle::RecoveryStarted)
+        );
         assert_eq!(classify("Successfully created stream", None), None);
         assert_eq!(classify("Closing stream", Some("s-1")), None);
+        assert_eq!(
+            classify("Receiver task completed successfully", None),
+            Some(Lifecycle::LeftAfterCloseSignal)
+        );
+        assert_eq!(
+            classify(
+                "Stream failure detected: Stream is closed: code: 'x'",
+                Some("s-1")
+            ),
+            Some(Lifecycle::FailureDetected(
+                "Stream is closed: code: 'x'".into()
+            ))
+        );
     }
 
     #[test]
@@ -115,6 +158,9 @@ mod tests {
         let key = registration.key();
         drop(registration);
         dispatch(key, Lifecycle::RecoveryStarted);
-        assert_eq!(seen.lock().unwrap().as_slice(), &[Lifecycle::RecoveryStarted]);
+        assert_eq!(
+            seen.lock().unwrap().as_slice(),
+            &[Lifecycle::RecoveryStarted]
+        );
     }
 }

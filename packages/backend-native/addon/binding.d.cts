@@ -55,7 +55,10 @@ export interface NativeErrorInfo {
   cause?: NativeErrorCause
 }
 
-/** One event for the JS side. `kind` is `headers`, `ack`, `connected`, `recovering` or `failed`. */
+/**
+ * One event for the JS side. `kind` is `headers`, `ack`, `connected`, `recovering`, `closeSignal` (the core
+ * paused after the server's close signal and left the connection) or `failed`.
+ */
 export interface NativeEvent {
   kind: string
   requestId?: number

@@ -7,7 +7,5 @@ import type { BackendCapabilities } from "@zerobus/core";
 export const nativeCapabilities: BackendCapabilities = Object.freeze({
   ackValidation:
     "the core trusts the server's acks (a lower ack over-acknowledges later; one beyond what was sent acknowledges every record already sent) and reports only per-batch acks to the binding",
-  closeSignal:
-    "with its own recovery off the core drops the server's close signal without reporting it, so the stream cannot pause; the server's end of the connection starts a recovery instead",
   keepalive: "the core exposes no HTTP/2 keepalive setting, so keepaliveMs cannot be honoured",
 });

@@ -60,9 +60,7 @@ describe("createBackend (native)", () => {
     });
     expect(backend.name).toBe("native");
     expect(backend.capabilities).toBe(nativeCapabilities);
-    expect(Object.keys(backend.capabilities).sort()).toEqual(
-      ["ackValidation", "closeSignal", "keepalive"].sort(),
-    );
+    expect(Object.keys(backend.capabilities).sort()).toEqual(["ackValidation", "keepalive"].sort());
   });
 
   it("refuses http:// without allowInsecure and endpoints with a path", () => {

@@ -17,6 +17,9 @@ import { errorFromInfo, errorFromNative } from "./native-error.js";
 /** napi passes these as u32. */
 const U32_MAX = 2 ** 32 - 1;
 
+/** The addon's event kinds the stream hears of. */
+const deliveredKinds: ReadonlySet<string> = new Set(["ack", "closeSignal", "failed"]);
+
 /** What every connection of one native backend shares. */
 export interface NativeBackendContext {
   readonly addon: NativeAddon;
@@ -31,9 +34,10 @@ export interface NativeBackendContext {
 /**
  * A connection of the core stream over one stream of the Rust core, through the napi addon. Each request
  * becomes one napi call and one core ingest call, so the core's offset *k* is the request's wire offset *k*;
- * the core's acks come back coalesced (one event per ack). The Rust core's own recovery is off: one Rust
- * stream is one connection attempt, its failure ends this connection, and the core stream decides how to
- * recover (paced, on a budget, with slow start) and re-sends what was not acknowledged on a new one.
+ * the core's acks come back coalesced (one event per ack). The Rust core never reconnects: one Rust stream
+ * is one connection attempt, its failure (or its leaving after a close signal) ends this connection, and
+ * the core stream decides how to recover (paced, on a budget, with slow start) and re-sends what was not
+ * acknowledged on a new one.
  */
 export class NativeConnection implements Connection {
   readonly #handle: NativeStream;
@@ -167,9 +171,9 @@ export class NativeConnection implements Connection {
       void this.#answerHeaders(event.requestId ?? 0, event.afterAuthRejection ?? false);
       return;
     }
-    // Only acks and the failure matter to the stream: the id came with open(), and with its recovery off the
-    // core reports no reconnection.
-    if (this.#over || (event.kind !== "ack" && event.kind !== "failed")) return;
+    // Only acks, the close signal and the failure matter to the stream: the id came with open(), and the
+    // core's reconnections are refused (the binding turns each into this connection's end).
+    if (this.#over || !deliveredKinds.has(event.kind)) return;
     if (this.#events === undefined) this.#early.push(event);
     else this.#deliver(event);
   }
@@ -180,6 +184,11 @@ export class NativeConnection implements Connection {
     switch (event.kind) {
       case "ack":
         if (event.upTo !== undefined) events.onAck(event.upTo);
+        return;
+      case "closeSignal":
+        // The core already paused for the signal and waited for the records in flight (A.5): nothing is
+        // left to wait for, so the stream leaves the connection at once and reconnects.
+        events.onCloseSignal(0);
         return;
       case "failed":
         if (event.error !== undefined) events.onEnd(errorFromInfo(event.error, this.#bridge.lastError));
@@ -203,10 +212,12 @@ function streamConfig(context: NativeBackendContext, { table, options }: Connect
     sdkIdentifier: context.sdkIdentifier,
     maxInflightRecords: Math.min(options.maxInflightRecords, U32_MAX),
     maxMessageBytes: Math.min(options.maxMessageBytes, U32_MAX),
-    // Recovery is the core stream's: the Rust core makes one attempt (bounded by recoveryTimeoutMs) and
-    // fails on the first error. Its lack-of-ack timer restarts on every message received (not A.6):
-    // pushed out of the way, the core stream's timer decides.
-    recovery: false,
+    // Recovery is the core stream's: the Rust core makes one attempt (bounded by recoveryTimeoutMs). Its
+    // own recovery is on only because that is when it honours the server's close signal (pausing as A.5
+    // asks); every reconnection it then starts is refused by the binding, which reports the connection's
+    // end instead. Its lack-of-ack timer restarts on every message received (not A.6): pushed out of the
+    // way, the core stream's timer decides.
+    recovery: options.recovery,
     recoveryTimeoutMs: options.recoveryTimeoutMs,
     recoveryBackoffMs: options.recoveryBackoffMs,
     recoveryRetries: 0,

@@ -102,6 +102,33 @@ describe("the cause of a native error", () => {
     expect((error.cause as Error).message).toContain("bad row");
   });
 
+  it.each([
+    [GrpcStatusCode.UNAVAILABLE, "unavailable", 'down for "maintenance"\n(back soon)'],
+    [GrpcStatusCode.FAILED_PRECONDITION, "failed_precondition", "the operation's state is wrong"],
+  ])(
+    "keeps the status of a retryable live failure the core logged before the reconnection the binding refused (%i)",
+    async (status, code, details) => {
+      // With recovery on, the Rust core turns this failure into a reconnection (refused by the binding):
+      // the status survives only in its log line, and must come out exactly as with recovery off.
+      const table = nextTable();
+      server.setAckPolicy(table, "never");
+      // Both connections the stream's budget allows (1 + recoveryRetries) fail the same way.
+      const failure = { fail: { code: status, details }, after: { records: 1 } };
+      server.script(table, [failure, failure]);
+      const stream = await backend().openStream(
+        { tableName: table },
+        json({ recoveryRetries: 0, recoveryBackoffMs: 10, recoveryBackoffMaxMs: 10 }),
+        { getHeaders: () => server.headers(table) },
+      );
+      await stream.ingestRecord('{"a":1}');
+      const error = (await stream.flush().catch((e: unknown) => e)) as ZerobusError;
+      expect(error).toBeInstanceOf(ZerobusError);
+      expect(error).toMatchObject({ code, grpcCode: status, retryable: true });
+      expect(error.cause).toMatchObject({ variant: "StreamClosedError", code: status, details });
+      expect(server.table(table).connections).toHaveLength(2);
+    },
+  );
+
   it("is absent when the binding raised the error itself", () => {
     const error = errorFromInfo({
       code: "invalid_state",

@@ -32,7 +32,7 @@ export type BackendCapabilities = Readonly<Partial<Record<CapabilityGap, string>
  * The behaviours a backend may declare as missing (named after the conformance tags): only those some
  * backend still cannot give.
  */
-export type CapabilityGap = "ackValidation" | "closeSignal" | "keepalive";
+export type CapabilityGap = "ackValidation" | "keepalive";
 
 /** The stream a connection serves: the same for every attempt of one stream. */
 export interface ConnectTarget {

@@ -29,7 +29,7 @@ export interface ConformanceOptions {
   server?: MockServerOptions;
 }
 
-const knownGaps: readonly CapabilityGap[] = ["ackValidation", "closeSignal", "keepalive"];
+const knownGaps: readonly CapabilityGap[] = ["ackValidation", "keepalive"];
 
 const scenarioGroups: ((harness: Harness, on: TagFilter) => void)[] = [
   creationScenarios,
