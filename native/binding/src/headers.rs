@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use async_trait::async_trait;
 use databricks_zerobus_ingest_sdk::{HeadersProvider, ZerobusError, ZerobusResult};
 use tokio::sync::oneshot;
-use zerobus_native_helpers::error_info::HEADERS_PROVIDER_MARKER;
+use zerobus_native_helpers::error_info::{HEADERS_PROVIDER_MARKER, RECONNECTION_REFUSED};
 use zerobus_native_helpers::{header_names, lifecycle};
 
 use crate::events::{Event, EventSender};
@@ -132,9 +132,6 @@ fn stream_ended() -> ZerobusError {
         "{HEADERS_PROVIDER_MARKER}: the stream ended while headers were requested"
     ))
 }
-
-/// Why the binding refuses the core's reconnections (see [`is_reconnection_refusal`]).
-const RECONNECTION_REFUSED: &str = "zerobus-ts: the core stream reconnects, not the Rust core";
 
 fn reconnection_refused() -> ZerobusError {
     ZerobusError::InvalidStateError(RECONNECTION_REFUSED.to_string())

@@ -9,6 +9,10 @@ use tonic::Code;
 /// provider's own error, which it kept.
 pub const HEADERS_PROVIDER_MARKER: &str = "zerobus-ts: headers provider failed";
 
+/// The error our headers provider gives the core when it tries to reconnect (reconnecting is the core
+/// stream's). The core logs it as its recovery's failure; those lines are ours, not news for the user.
+pub const RECONNECTION_REFUSED: &str = "zerobus-ts: the core stream reconnects, not the Rust core";
+
 /// Where an error surfaced; the core loses information that the place restores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorOrigin {

@@ -13,6 +13,7 @@ use tracing_subscriber::layer::Context;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::Layer;
 
+use crate::error_info::RECONNECTION_REFUSED;
 use crate::lifecycle::{self, BIND_TARGET, CORE_TARGET, STREAM_SPAN_NAME};
 
 /// One log line for the JS logger.
@@ -179,7 +180,9 @@ where
                 lifecycle::dispatch(key, lifecycle_event);
             }
         }
-        if forwarded(metadata) {
+        // The core's account of the reconnection the binding refused (attempt failed, recovery given up,
+        // records retained) describes our hand-over, not a problem: the real end was logged before it.
+        if forwarded(metadata) && !fields.message.contains(RECONNECTION_REFUSED) {
             let sink = log_sink().read().unwrap_or_else(|e| e.into_inner()).clone();
             if let Some(sink) = sink {
                 sink(LogRecord {
@@ -291,6 +294,11 @@ mod tests {
             tracing::warn!(target: "databricks_zerobus_ingest_sdk::x", attempt = 2u64, "attempt failed");
             tracing::debug!(target: "h2::codec", "not forwarded either");
             tracing::error!(target: "h2::codec", "broken");
+            tracing::error!(
+                target: "databricks_zerobus_ingest_sdk::x",
+                "Recovery failed; giving up stream re-creation: {}",
+                RECONNECTION_REFUSED
+            );
         });
         set_logger(0, None);
         let records = records.lock().unwrap();
