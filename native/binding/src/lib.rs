@@ -7,6 +7,7 @@ mod events;
 mod headers;
 mod logger;
 mod native_stream;
+mod test_hooks;
 
 pub use logger::set_native_logger;
 pub use native_stream::NativeStream;

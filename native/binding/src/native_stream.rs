@@ -49,6 +49,7 @@ struct AckForwarder(EventSender);
 
 impl AckCallback for AckForwarder {
     fn on_ack(&self, offset_id: OffsetId) {
+        crate::test_hooks::delay_ack();
         self.0.ack(offset_id);
     }
 
@@ -310,6 +311,24 @@ async fn failure_of(stream: Arc<ZerobusStream>) -> ZerobusError {
     }
 }
 
+/// The highest core offset the failed core counted as acknowledged, up to `last_taken`. A failed core
+/// answers `wait_for_offset` at once (Ok at or below what it counted, its error above), so a binary search
+/// reads the count without copying the unacknowledged records as `get_unacked_batches` would.
+async fn acked_up_to(stream: &ZerobusStream, last_taken: Option<OffsetId>) -> Option<OffsetId> {
+    let (mut acked, mut above) = (None, last_taken? + 1);
+    let mut low = 0;
+    while low < above {
+        let middle = low + (above - low) / 2;
+        if stream.wait_for_offset(middle).await.is_ok() {
+            acked = Some(middle);
+            low = middle + 1;
+        } else {
+            above = middle;
+        }
+    }
+    acked
+}
+
 /// What ended a live stream. When the core failed only because its reconnection was refused, the real end
 /// came before: a retryable error it logged (rebuilt from that text), or the server's close signal (already
 /// reported as a `closeSignal` event; the failure is what a stream that missed it sees).
@@ -339,6 +358,8 @@ async fn drive(
     last_failure: Arc<Mutex<Option<String>>>,
 ) {
     let stream = Arc::new(stream);
+    // The core offset of the last batch the core took: the failure path reads how far acks got up to it.
+    let mut last_taken: Option<OffsetId> = None;
     let outcome = {
         let failure = failure_of(Arc::clone(&stream));
         tokio::pin!(failure);
@@ -369,9 +390,12 @@ async fn drive(
             };
             // A refused batch leaves the core's offsets behind the engine's: the stream cannot go on.
             // When the core itself has failed, the failure future reports the real cause next.
-            if let Err(error) = result {
-                if !stream.is_closed() {
-                    break Outcome::Failed(ErrorInfo::from_core(&error, ErrorOrigin::Call));
+            match result {
+                Ok(offset) => last_taken = offset.or(last_taken),
+                Err(error) => {
+                    if !stream.is_closed() {
+                        break Outcome::Failed(ErrorInfo::from_core(&error, ErrorOrigin::Call));
+                    }
                 }
             }
         }
@@ -388,6 +412,11 @@ async fn drive(
             let _ = reply.send(result);
         }
         Outcome::Failed(info) => {
+            // Acks the core received before failing may still be queued on its callback task, which
+            // dropping the stream ends: the stream would take those records as lost and send them again.
+            if let Some(acked) = acked_up_to(&stream, last_taken).await {
+                events.ack(acked);
+            }
             drop(stream);
             // Later close calls find the channel closed and resolve: the TS layer holds the failure.
             events.send(Event::Failed(info));

@@ -836,5 +836,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.NativeStream = nativeBinding.NativeStream
+module.exports.__setAckDelayForTests = nativeBinding.__setAckDelayForTests
 module.exports.coreVersion = nativeBinding.coreVersion
 module.exports.setNativeLogger = nativeBinding.setNativeLogger

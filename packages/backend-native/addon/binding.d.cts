@@ -30,6 +30,12 @@ export declare class NativeStream {
   abort(): void
 }
 
+/**
+ * For tests only: makes the core's ack callback wait `ms` before handing each ack to the binding, so a
+ * failure that follows an ack is seen first (the race the failure path must survive).
+ */
+export declare function __setAckDelayForTests(ms: number): void
+
 /** The version of `databricks-zerobus-ingest-sdk` this addon wraps. */
 export declare function coreVersion(): string
 
