@@ -2,6 +2,7 @@
 //! `cargo test`); this crate only moves values between JS and the core crate.
 #![deny(clippy::all)]
 
+mod env_teardown;
 mod errors;
 mod events;
 mod headers;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use napi::bindgen_prelude::Function;
+use napi::Env;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use zerobus_native_helpers::log_forwarding::{self, LogRecord};
@@ -24,7 +25,11 @@ type LogFunction = ThreadsafeFunction<LogRecord, (), NativeLogRecord, napi::Stat
 /// Sends the core's log events at `level` (`error`, `warn`, `info`, `debug`, `trace`, `off`) and above
 /// to `log`; `null` stops forwarding. The function is weak: it never keeps the process alive.
 #[napi]
-pub fn set_native_logger(level: String, log: Option<Function<NativeLogRecord, ()>>) -> napi::Result<()> {
+pub fn set_native_logger(
+    env: Env,
+    level: String,
+    log: Option<Function<NativeLogRecord, ()>>,
+) -> napi::Result<()> {
     log_forwarding::install();
     let rank = log_forwarding::parse_level(&level).ok_or_else(|| {
         to_napi(&ErrorInfo::binding(
@@ -48,11 +53,12 @@ pub fn set_native_logger(level: String, log: Option<Function<NativeLogRecord, ()
             })
         })?;
     let function = Arc::new(function);
-    log_forwarding::set_logger(
+    let generation = log_forwarding::set_logger(
         rank,
         Some(Arc::new(move |record| {
             function.call(record, ThreadsafeFunctionCallMode::NonBlocking);
         })),
     );
-    Ok(())
+    // A worker's logger goes with the worker: nothing may call into a torn-down environment.
+    crate::env_teardown::register_logger(&env, generation)
 }

@@ -2,7 +2,7 @@
 //! level here, so nothing below the level crosses into JS) and routes lifecycle events to streams.
 
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use tracing::field::{Field, Visit};
@@ -59,11 +59,27 @@ pub fn parse_level(name: &str) -> Option<u8> {
     }
 }
 
-/// Replaces the process-wide logger; `None` (or level 0) stops forwarding.
-pub fn set_logger(level: u8, sink: Option<LogSink>) {
+/// Counts the loggers installed, so that a logger is removed only by whoever installed it.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Replaces the process-wide logger; `None` (or level 0) stops forwarding. Returns the new logger's
+/// generation, for [`clear_logger`].
+pub fn set_logger(level: u8, sink: Option<LogSink>) -> u64 {
     let enabled = sink.is_some();
-    *log_sink().write().unwrap_or_else(|e| e.into_inner()) = sink;
+    let mut current = log_sink().write().unwrap_or_else(|e| e.into_inner());
+    *current = sink;
     MAX_LEVEL.store(if enabled { level.min(5) } else { 0 }, Ordering::SeqCst);
+    GENERATION.fetch_add(1, Ordering::SeqCst) + 1
+}
+
+/// Stops forwarding if the logger in place is still the one of `generation` (its JS environment is being
+/// torn down); a logger installed since then stays.
+pub fn clear_logger(generation: u64) {
+    let mut current = log_sink().write().unwrap_or_else(|e| e.into_inner());
+    if GENERATION.load(Ordering::SeqCst) == generation {
+        *current = None;
+        MAX_LEVEL.store(0, Ordering::SeqCst);
+    }
 }
 
 fn forwarded(metadata: &Metadata<'_>) -> bool {
@@ -306,6 +322,18 @@ mod tests {
         assert_eq!(records[0].level, "warn");
         assert_eq!(records[0].message, "attempt failed attempt=2");
         assert_eq!(records[1].level, "error");
+    }
+
+    #[test]
+    fn a_logger_is_cleared_only_by_its_own_generation() {
+        let _guard = LOGGER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        let first = set_logger(3, Some(Arc::new(|_| {})));
+        let second = set_logger(3, Some(Arc::new(|_| {})));
+        clear_logger(first);
+        assert_eq!(MAX_LEVEL.load(Ordering::SeqCst), 3, "a newer logger stays");
+        clear_logger(second);
+        assert_eq!(MAX_LEVEL.load(Ordering::SeqCst), 0);
+        assert!(log_sink().read().unwrap().is_none());
     }
 
     #[test]
