@@ -1,4 +1,4 @@
-import { createServer } from "node:http2";
+import { createSecureServer, createServer, type ServerHttp2Stream } from "node:http2";
 import { ackFrame, createdFrame, FrameReader, readVarint } from "./grpc-frames.js";
 
 /**
@@ -6,11 +6,18 @@ import { ackFrame, createdFrame, FrameReader, readVarint } from "./grpc-frames.j
  * `EphemeralStream` call with headers at once, the create response, and one cumulative ack per chunk of
  * data read. It parses only the envelope (tags, offsets, record counts). It reports records received and
  * its own CPU time to the parent over IPC when asked.
+ *
+ * For the memory workload (W5) it also serves TLS (when the parent passes a certificate and key in
+ * `BENCH_TLS_CERT` and `BENCH_TLS_KEY`), and can withhold acks (`holdAcks`) until told to acknowledge
+ * everything received so far (`releaseAcks`), so that a client holds all it sent unacknowledged.
  */
 
 let records = 0;
 let requests = 0;
 let cpuAtReset = process.cpuUsage();
+let holdingAcks = false;
+/** The open streams and the highest offset each received, for `releaseAcks`. */
+const highestByStream = new Map<ServerHttp2Stream, { highest: number; acked: number }>();
 
 /** Counts the records of one ingest request; returns its offset, or -1 for a create request. */
 function readRequest(buffer: Buffer, start: number): number {
@@ -41,7 +48,13 @@ function readRequest(buffer: Buffer, start: number): number {
  */
 const WINDOW_BYTES = 16 * 1024 * 1024;
 
-const server = createServer({ settings: { initialWindowSize: WINDOW_BYTES } });
+const tlsCert = process.env.BENCH_TLS_CERT;
+const tlsKey = process.env.BENCH_TLS_KEY;
+const settings = { initialWindowSize: WINDOW_BYTES };
+const server =
+  tlsCert !== undefined && tlsKey !== undefined
+    ? createSecureServer({ cert: tlsCert, key: tlsKey, settings })
+    : createServer({ settings });
 server.on("session", (session) => {
   session.on("connect", () => session.setLocalWindowSize(WINDOW_BYTES));
   if (!session.connecting) session.setLocalWindowSize(WINDOW_BYTES);
@@ -51,24 +64,29 @@ server.on("stream", (stream) => {
   stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
   stream.on("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
   const reader = new FrameReader();
-  let acked = -1;
-  let highest = -1;
+  const state = { highest: -1, acked: -1 };
+  highestByStream.set(stream, state);
   const onMessage = (buffer: Buffer, start: number) => {
     const offset = readRequest(buffer, start);
     if (offset < 0) stream.write(createdFrame("bench-stream"));
-    else highest = offset;
+    else state.highest = offset;
   };
   stream.on("data", (chunk: Buffer) => {
     reader.push(chunk, onMessage);
-    if (highest > acked) {
-      acked = highest;
-      stream.write(ackFrame(acked));
-    }
+    if (!holdingAcks) ackUpToHighest(stream, state);
   });
   stream.on("end", () => stream.end());
+  stream.on("close", () => highestByStream.delete(stream));
   stream.on("error", () => {});
 });
 server.on("sessionError", () => {});
+
+function ackUpToHighest(stream: ServerHttp2Stream, state: { highest: number; acked: number }): void {
+  if (state.highest > state.acked && !stream.closed) {
+    state.acked = state.highest;
+    stream.write(ackFrame(state.acked));
+  }
+}
 
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
@@ -83,6 +101,15 @@ process.on("message", (message: { type: string }) => {
     records = 0;
     requests = 0;
     cpuAtReset = process.cpuUsage();
+  } else if (message.type === "received") {
+    process.send?.({ type: "received", records });
+  } else if (message.type === "holdAcks") {
+    holdingAcks = true;
+    process.send?.({ type: "holdingAcks" });
+  } else if (message.type === "releaseAcks") {
+    holdingAcks = false;
+    for (const [stream, state] of highestByStream) ackUpToHighest(stream, state);
+    process.send?.({ type: "releasedAcks" });
   } else if (message.type === "stop") {
     server.close();
     process.exit(0);

@@ -17,8 +17,11 @@ export class ServerProcess {
     this.port = port;
   }
 
-  static async start(): Promise<ServerProcess> {
-    const child = fork(new URL("./bench-server.js", import.meta.url), { stdio: "inherit" });
+  /** Starts the server; with `tls`, it serves TLS with that certificate and key (PEM). */
+  static async start(tls?: { cert: string; key: string }): Promise<ServerProcess> {
+    const env =
+      tls === undefined ? process.env : { ...process.env, BENCH_TLS_CERT: tls.cert, BENCH_TLS_KEY: tls.key };
+    const child = fork(new URL("./bench-server.js", import.meta.url), { stdio: "inherit", env });
     const port = await new Promise<number>((resolve, reject) => {
       child.once("error", reject);
       child.on("message", function onReady(message: { type: string; port?: number }) {
@@ -40,6 +43,34 @@ export class ServerProcess {
       };
       this.#child.on("message", onReport);
       this.#child.send({ type: "report" });
+    });
+  }
+
+  /** Records received since the last report (the counters are not reset). */
+  async received(): Promise<number> {
+    const reply = await this.#ask("received", "received");
+    return (reply as { records: number }).records;
+  }
+
+  /** From now on, withholds every ack until {@link releaseAcks}. */
+  async holdAcks(): Promise<void> {
+    await this.#ask("holdAcks", "holdingAcks");
+  }
+
+  /** Acknowledges everything every open stream received, and acks at once again from then on. */
+  async releaseAcks(): Promise<void> {
+    await this.#ask("releaseAcks", "releasedAcks");
+  }
+
+  #ask(type: string, replyType: string): Promise<unknown> {
+    return new Promise((resolve) => {
+      const onReply = (message: { type: string }) => {
+        if (message.type !== replyType) return;
+        this.#child.off("message", onReply);
+        resolve(message);
+      };
+      this.#child.on("message", onReply);
+      this.#child.send({ type });
     });
   }
 

@@ -3,6 +3,7 @@
 #![deny(clippy::all)]
 
 mod env_teardown;
+mod allocator;
 mod errors;
 mod events;
 mod headers;
@@ -10,6 +11,7 @@ mod logger;
 mod native_stream;
 mod test_hooks;
 
+pub use allocator::{allocator_live_bytes, allocator_peak_bytes, reset_allocator_peak};
 pub use logger::set_native_logger;
 pub use native_stream::NativeStream;
 

@@ -36,6 +36,15 @@ export declare class NativeStream {
  */
 export declare function __setAckDelayForTests(ms: number): void
 
+/**
+ * Bytes the addon's Rust code holds from its allocator right now (requested sizes, without the system
+ * allocator's own overhead).
+ */
+export declare function allocatorLiveBytes(): number
+
+/** The most bytes held at once since the addon loaded or since the last `resetAllocatorPeak()`. */
+export declare function allocatorPeakBytes(): number
+
 /** The version of `databricks-zerobus-ingest-sdk` this addon wraps. */
 export declare function coreVersion(): string
 
@@ -102,6 +111,9 @@ export interface NativeStreamConfig {
   serverLackOfAckTimeoutMs: number
   streamPausedMaxWaitTimeMs?: number
 }
+
+/** Starts a new high-water mark from the bytes held now; returns that figure. */
+export declare function resetAllocatorPeak(): number
 
 /**
  * Sends the core's log events at `level` (`error`, `warn`, `info`, `debug`, `trace`, `off`) and above
