@@ -2,8 +2,8 @@
 //! `cargo test`); this crate only moves values between JS and the core crate.
 #![deny(clippy::all)]
 
-mod env_teardown;
 mod allocator;
+mod env_teardown;
 mod errors;
 mod events;
 mod headers;
