@@ -14,6 +14,7 @@ mod test_hooks;
 pub use allocator::{allocator_live_bytes, allocator_peak_bytes, reset_allocator_peak};
 pub use logger::set_native_logger;
 pub use native_stream::NativeStream;
+pub use test_hooks::set_ack_delay_for_tests;
 
 use napi_derive::napi;
 

@@ -5,6 +5,8 @@
  *
  * @packageDocumentation
  */
+export type { NativeAllocatorStats } from "./allocator-stats.js";
+export { nativeAllocatorStats, resetNativeAllocatorPeak } from "./allocator-stats.js";
 export { nativeCapabilities } from "./capabilities.js";
 export { createBackend } from "./create-backend.js";
 export type { NativeAddon } from "./load-native.js";

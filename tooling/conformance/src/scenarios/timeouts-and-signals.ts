@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { expectRejection, jsonRecords } from "../expect-error.js";
 import type { Harness, TagFilter } from "../harness.js";
-import { itGives } from "../harness.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -83,50 +82,35 @@ export function timeoutAndSignalScenarios(h: Harness, on: TagFilter): void {
 
   if (on("close-signal"))
     describe("close signal", () => {
-      itGives(
-        h,
-        "closeSignal",
-        "pauses, drains and reconnects; nothing is sent on the old connection after the signal",
-        async () => {
-          const table = h.table();
-          h.server.script(table, [{ closeSignal: { seconds: 2 }, after: { records: 2 } }]);
-          const states: string[] = [];
-          const stream = await h.open(table, { events: { onStateChange: (state) => states.push(state) } });
-          const records = jsonRecords(6);
-          await stream.waitForOffset(await stream.ingestRecord(records[0]!));
-          await stream.waitForOffset(await stream.ingestRecord(records[1]!));
-          // The signal follows the second record; everything ingested from now on belongs to the next connection.
-          await until(() => states.includes("paused"), 5_000, "the stream to pause");
-          for (const record of records.slice(2)) await stream.ingestRecord(record);
-          await stream.flush();
-          const [first, second] = h.server.table(table).connections;
-          expect(first!.requests.flatMap((r) => r.records).length).toBe(2);
-          expect(second).toBeDefined();
-          h.server.table(table).assertRecords(records);
-          expect(states).toContain("paused");
-        },
-      );
+      it("pauses, drains and reconnects; nothing is sent on the old connection after the signal", async () => {
+        const table = h.table();
+        h.server.script(table, [{ closeSignal: { seconds: 2 }, after: { records: 2 } }]);
+        const states: string[] = [];
+        const stream = await h.open(table, { events: { onStateChange: (state) => states.push(state) } });
+        const records = jsonRecords(6);
+        await stream.waitForOffset(await stream.ingestRecord(records[0]!));
+        await stream.waitForOffset(await stream.ingestRecord(records[1]!));
+        // The signal follows the second record; everything ingested from now on belongs to the next connection.
+        await until(() => states.includes("paused"), 5_000, "the stream to pause");
+        for (const record of records.slice(2)) await stream.ingestRecord(record);
+        await stream.flush();
+        const [first, second] = h.server.table(table).connections;
+        expect(first!.requests.flatMap((r) => r.records).length).toBe(2);
+        expect(second).toBeDefined();
+        h.server.table(table).assertRecords(records);
+        expect(states).toContain("paused");
+      });
 
-      itGives(
-        h,
-        "closeSignal",
-        "reconnects after streamPausedMaxWaitTimeMs when it is shorter than the server's duration",
-        async () => {
-          const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 6, clientMaxMs: 400 });
-          expect(elapsed).toBeGreaterThanOrEqual(380);
-          expect(elapsed).toBeLessThan(3_000);
-        },
-      );
+      it("reconnects after streamPausedMaxWaitTimeMs when it is shorter than the server's duration", async () => {
+        const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 6, clientMaxMs: 400 });
+        expect(elapsed).toBeGreaterThanOrEqual(380);
+        expect(elapsed).toBeLessThan(3_000);
+      });
 
-      itGives(
-        h,
-        "closeSignal",
-        "waits for the server's duration when streamPausedMaxWaitTimeMs is longer",
-        async () => {
-          const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 1, clientMaxMs: 10_000 });
-          expect(elapsed).toBeGreaterThanOrEqual(950);
-          expect(elapsed).toBeLessThan(3_500);
-        },
-      );
+      it("waits for the server's duration when streamPausedMaxWaitTimeMs is longer", async () => {
+        const elapsed = await msUntilReconnectAfterSignal(h, { serverSeconds: 1, clientMaxMs: 10_000 });
+        expect(elapsed).toBeGreaterThanOrEqual(950);
+        expect(elapsed).toBeLessThan(3_500);
+      });
     });
 }
