@@ -16,6 +16,7 @@ use zerobus_native_helpers::{ErrorInfo, ErrorOrigin, Lifecycle, StreamSettings, 
 use crate::errors::{to_napi, NativeErrorInfo};
 use crate::events::{Event, EventFunction, EventSender, NativeEvent};
 use crate::headers::{is_reconnection_refusal, HeadersRequests, JsHeadersProvider};
+use zerobus_native_helpers::held_records::HeldRecords;
 
 /// Settings of one stream (validated by the TS layer before they get here).
 #[napi(object)]
@@ -66,6 +67,8 @@ pub struct NativeStream {
     events: EventSender,
     headers: Arc<HeadersRequests>,
     aborted: watch::Sender<bool>,
+    /// Every request's records until the TS layer releases them (acknowledged, or read back).
+    held: Mutex<HeldRecords>,
     json: bool,
 }
 
@@ -111,6 +114,7 @@ impl NativeStream {
             events: EventSender::new(function, acks),
             headers: Arc::default(),
             aborted: watch::Sender::new(false),
+            held: Mutex::default(),
             json,
         })
     }
@@ -215,17 +219,46 @@ impl NativeStream {
         Ok(stream_id)
     }
 
-    /// Queues one JSON batch (one core ingest call, one wire request).
+    /// Queues one JSON batch (one core ingest call, one wire request). This stream keeps a packed copy of
+    /// its records until `releaseHeld`, so the caller may drop its own: `readBackJson` gives them back.
+    /// Held even when the stream has ended (the error is then `stream_closed`).
     #[napi]
     pub fn ingest_json(&self, records: Vec<String>) -> napi::Result<()> {
-        self.queue(!self.json, Command::Json(records))
+        self.check_kind(true)?;
+        self.held().hold(records.iter().map(String::as_bytes));
+        self.queue(Command::Json(records))
     }
 
-    /// Queues one Proto batch; each record is copied once, into the buffer the core keeps for re-sending.
+    /// Queues one Proto batch, held like a JSON one (`readBackProto`).
     #[napi]
     pub fn ingest_proto(&self, records: Vec<Uint8ArraySlice>) -> napi::Result<()> {
-        let records = records.iter().map(|r| r.to_vec()).collect();
-        self.queue(self.json, Command::Proto(records))
+        self.check_kind(false)?;
+        self.held().hold(records.iter().map(|r| &r[..]));
+        let for_core = records.iter().map(|r| r.to_vec()).collect();
+        self.queue(Command::Proto(for_core))
+    }
+
+    /// The records of the held requests `from..=to` (the order of `ingestJson` calls, from 0).
+    #[napi]
+    pub fn read_back_json(&self, from: i64, to: i64) -> napi::Result<Vec<Vec<String>>> {
+        self.read_back(from, to, |r| String::from_utf8_lossy(r).into_owned())
+    }
+
+    /// The records of the held requests `from..=to` (the order of `ingestProto` calls, from 0).
+    #[napi]
+    pub fn read_back_proto(&self, from: i64, to: i64) -> napi::Result<Vec<Vec<Buffer>>> {
+        self.read_back(from, to, |r| Buffer::from(r.to_vec()))
+    }
+
+    /// Stops holding the requests up to `to` (acknowledged); a negative `to` releases everything held.
+    #[napi]
+    pub fn release_held(&self, to: i64) {
+        let mut held = self.held();
+        if to < 0 {
+            held.release_all();
+        } else {
+            held.release_to(to);
+        }
     }
 
     /// Answers a `headers` event: `headers` as name/value pairs, or the provider's failure.
@@ -279,14 +312,36 @@ impl NativeStream {
     }
 }
 
+/// A read-back of requests that are not held: a bug of the caller, never a reason to invent records.
+fn not_held(from: i64, to: i64) -> napi::Error {
+    to_napi(&ErrorInfo::binding(
+        "internal",
+        format!("requests {from}..={to} are not held by this native stream"),
+    ))
+}
+
 impl NativeStream {
-    fn queue(&self, wrong_kind: bool, command: Command) -> napi::Result<()> {
-        if wrong_kind {
+    fn read_back<T>(&self, from: i64, to: i64, convert: impl Fn(&[u8]) -> T) -> napi::Result<Vec<Vec<T>>> {
+        let held = self.held();
+        let requests = held.read(from, to).ok_or_else(|| not_held(from, to))?;
+        Ok(requests.into_iter().map(|records| records.into_iter().map(&convert).collect()).collect())
+    }
+
+    fn held(&self) -> std::sync::MutexGuard<'_, HeldRecords> {
+        self.held.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn check_kind(&self, json: bool) -> napi::Result<()> {
+        if json != self.json {
             return Err(to_napi(&ErrorInfo::binding(
                 "invalid_argument",
                 "record kind does not match the stream's record type",
             )));
         }
+        Ok(())
+    }
+
+    fn queue(&self, command: Command) -> napi::Result<()> {
         self.commands.send(command).map_err(|_| {
             to_napi(&ErrorInfo::binding(
                 "stream_closed",

@@ -6,6 +6,7 @@ pub mod ack_coalescer;
 pub mod error_info;
 pub mod failure_text;
 pub mod header_names;
+pub mod held_records;
 pub mod lifecycle;
 pub mod log_forwarding;
 pub mod stream_settings;

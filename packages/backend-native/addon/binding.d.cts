@@ -18,10 +18,20 @@ export declare class NativeStream {
    * with the server's stream id (null if the core did not report it).
    */
   open(): Promise<string | null>
-  /** Queues one JSON batch (one core ingest call, one wire request). */
+  /**
+   * Queues one JSON batch (one core ingest call, one wire request). This stream keeps a packed copy of
+   * its records until `releaseHeld`, so the caller may drop its own: `readBackJson` gives them back.
+   * Held even when the stream has ended (the error is then `stream_closed`).
+   */
   ingestJson(records: Array<string>): void
-  /** Queues one Proto batch; each record is copied once, into the buffer the core keeps for re-sending. */
+  /** Queues one Proto batch, held like a JSON one (`readBackProto`). */
   ingestProto(records: Array<Uint8Array>): void
+  /** The records of the held requests `from..=to` (the order of `ingestJson` calls, from 0). */
+  readBackJson(from: number, to: number): Array<Array<string>>
+  /** The records of the held requests `from..=to` (the order of `ingestProto` calls, from 0). */
+  readBackProto(from: number, to: number): Array<Array<Buffer>>
+  /** Stops holding the requests up to `to` (acknowledged); a negative `to` releases everything held. */
+  releaseHeld(to: number): void
   /** Answers a `headers` event: `headers` as name/value pairs, or the provider's failure. */
   provideHeaders(requestId: number, headers?: Array<Array<string>> | undefined | null, error?: NativeErrorInfo | undefined | null): void
   /** Closes the core stream after every queued batch went to it; call once everything is acknowledged. */

@@ -4,6 +4,7 @@ import type {
   Connection,
   ConnectionEvents,
   ConnectTarget,
+  HeldRecords,
   Logger,
   WireRequest,
 } from "@zerobus/core";
@@ -143,6 +144,21 @@ export class NativeConnection implements Connection {
    * Everything is acknowledged after a successful flush, so the core's own flush inside its close returns
    * at once; otherwise the core stream is dropped instead (its close would wait for the records).
    */
+  /**
+   * The binding holds each request's records (in slabs the Rust core's re-send buffer borrows) until the
+   * stream took the request's ack, so the stream keeps no copy of its own: one copy per process.
+   */
+  readonly heldRecords: HeldRecords = {
+    readBack: (first, last) => {
+      if (this.#json) return this.#handle.readBackJson(first, last);
+      // Plain views, as the records were given: a Buffer is a Uint8Array of another class.
+      return this.#handle
+        .readBackProto(first, last)
+        .map((records) => records.map((r) => new Uint8Array(r.buffer, r.byteOffset, r.byteLength)));
+    },
+    releaseAll: () => this.#handle.releaseHeld(-1),
+  };
+
   async close(flushed: boolean): Promise<void> {
     if (this.#over) return;
     this.#over = true;
@@ -183,7 +199,10 @@ export class NativeConnection implements Connection {
     if (this.#over || events === undefined) return;
     switch (event.kind) {
       case "ack":
-        if (event.upTo !== undefined) events.onAck(event.upTo);
+        if (event.upTo === undefined) return;
+        events.onAck(event.upTo);
+        // Taken by the stream (a refused ack ends the connection instead, which reads the records back).
+        if (!this.#over) this.#handle.releaseHeld(Number(event.upTo));
         return;
       case "closeSignal":
         // The core already paused for the signal and waited for the records in flight (A.5): nothing is

@@ -2,7 +2,7 @@ import type { HeadersProvider, HeadersReason } from "./headers.js";
 import type { Logger } from "./logger.js";
 import type { ResolvedStreamOptions } from "./stream-options.js";
 import type { WireRequest } from "./wire-request.js";
-import type { TableDescriptor } from "./wire-stream.js";
+import type { TableDescriptor, WireRecord } from "./wire-stream.js";
 import type { ZerobusError } from "./zerobus-error.js";
 
 /** How a backend reaches the service; built by the SDK from its constructor arguments. */
@@ -88,6 +88,28 @@ export interface Connection {
   close(flushed: boolean): Promise<void> | void;
   /** Cuts the connection at once (the backend shuts down). No event is reported afterwards. */
   abort(): void;
+  /**
+   * Present when the connection keeps the records of every request it was sent until they are
+   * acknowledged (the native backend: its copy is the one the Rust core re-sends from). The stream then
+   * drops its own copy of a request once sent, so each record is held once, and reads records back from
+   * here when it needs them (ARCHITECTURE.md: one copy of each record).
+   */
+  readonly heldRecords?: HeldRecords;
+}
+
+/**
+ * The records a connection holds for the stream (see {@link Connection.heldRecords}). The connection lets go
+ * of a request's records itself once the stream took its acknowledgement; they stay readable after the
+ * connection ended, until {@link releaseAll}.
+ */
+export interface HeldRecords {
+  /**
+   * The records of the requests sent with wire offsets `first..last` (inclusive, all sent on this connection
+   * and not acknowledged), one array per request, as they were sent. Throws if one is not held.
+   */
+  readBack(first: number, last: number): WireRecord[][];
+  /** Lets go of every record still held (the stream took them back, or no longer needs them). */
+  releaseAll(): void;
 }
 
 /**

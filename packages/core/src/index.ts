@@ -14,6 +14,7 @@ export type {
   ConnectionEvents,
   ConnectTarget,
   CreateBackend,
+  HeldRecords,
 } from "./backend.js";
 export type { ZerobusErrorCode } from "./error-code.js";
 export { ZerobusErrorCodes } from "./error-code.js";

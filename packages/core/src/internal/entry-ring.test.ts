@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
+import { EntryRing, HeldPayload, isBatch } from "./entry-ring.js";
 import { NumberQueue } from "./number-queue.js";
 
 describe("EntryRing", () => {
@@ -68,13 +68,26 @@ describe("EntryRing", () => {
     ]);
   });
 
-  it("tells single records from batches and counts records", () => {
+  it("tells single records from batches and counts records, also while the connection holds them", () => {
     const bytes = new Uint8Array([1]);
     expect(isBatch("x")).toBe(false);
     expect(isBatch(bytes)).toBe(false);
     expect(isBatch(["a", "b"])).toBe(true);
-    expect(recordCount(bytes)).toBe(1);
-    expect(recordCount(["a", "b", "c"])).toBe(3);
+    const ring = new EntryRing();
+    ring.push(bytes, 1);
+    ring.push(["a", "b", "c"], 3, [1, 1, 1]);
+    ring.push(["one"], 3); // a batch of one is stored without lengths
+    ring.hold(0, 3);
+    expect([0, 1, 2].map((offset) => ring.recordCountAt(offset))).toEqual([1, 3, 1]);
+    expect([0, 1, 2].map((offset) => ring.storedAt(offset))).toEqual([
+      HeldPayload.single,
+      HeldPayload.batch,
+      HeldPayload.batch,
+    ]);
+    ring.restore(1, ["a", "b", "c"]);
+    expect(ring.payloadAt(1)).toEqual(["a", "b", "c"]);
+    ring.releaseTo(3);
+    expect(ring.releasedRecords).toBe(5);
   });
 });
 

@@ -7,6 +7,17 @@ import { varintLength } from "./wire-size.js";
  */
 export type EntryPayload = WireRecord | readonly WireRecord[];
 
+/**
+ * Stands in for the payload of a sent entry whose records the connection holds (the native backend: the
+ * Rust core's re-send buffer and the binding share one copy), so the ring keeps no copy of its own; the
+ * landing queue reads such entries back from the connection when it needs them.
+ */
+export class HeldPayload {
+  private constructor(readonly batch: boolean) {}
+  static readonly single = new HeldPayload(false);
+  static readonly batch = new HeldPayload(true);
+}
+
 const BLOCK_BITS = 12;
 const BLOCK_SIZE = 1 << BLOCK_BITS;
 const BLOCK_MASK = BLOCK_SIZE - 1;
@@ -15,7 +26,7 @@ const MAX_SPARE_BLOCKS = 8;
 
 /** Storage for `BLOCK_SIZE` consecutive entries, in parallel arrays. */
 interface Block {
-  readonly payloads: (EntryPayload | undefined)[];
+  readonly payloads: (EntryPayload | HeldPayload | undefined)[];
   /**
    * Plain small-integer array, not a Float64Array: values read from a typed array of doubles are doubles,
    * and they would turn every counter they feed into a double mid-run (each change deoptimises the hot
@@ -28,7 +39,7 @@ interface Block {
 
 function newBlock(): Block {
   return {
-    payloads: new Array<EntryPayload | undefined>(BLOCK_SIZE).fill(undefined),
+    payloads: new Array<EntryPayload | HeldPayload | undefined>(BLOCK_SIZE).fill(undefined),
     bytes: new Array<number>(BLOCK_SIZE).fill(0),
     lengths: new Array<readonly number[] | undefined>(BLOCK_SIZE).fill(undefined),
   };
@@ -91,9 +102,33 @@ export class EntryRing {
     return offset;
   }
 
-  /** The payload at `offset` (which must be stored). */
+  /** The payload at `offset` (which must be stored, and not held: see {@link hold}). */
   payloadAt(offset: number): EntryPayload {
     return this.#blockOf(offset).payloads[offset & BLOCK_MASK] as EntryPayload;
+  }
+
+  /** The payload at `offset`, or what stands in for it while the connection holds its records. */
+  storedAt(offset: number): EntryPayload | HeldPayload {
+    return this.#blockOf(offset).payloads[offset & BLOCK_MASK] as EntryPayload | HeldPayload;
+  }
+
+  /** The number of records of the entry at `offset` (a batch of one is stored without lengths). */
+  recordCountAt(offset: number): number {
+    return this.#blockOf(offset).lengths[offset & BLOCK_MASK]?.length ?? 1;
+  }
+
+  /** Drops the payloads of the entries `[start, stop)`: the connection holds their records now. */
+  hold(start: number, stop: number): void {
+    for (let offset = start; offset < stop; offset++) {
+      const { payloads } = this.#blockOf(offset);
+      const slot = offset & BLOCK_MASK;
+      payloads[slot] = isBatch(payloads[slot] as EntryPayload) ? HeldPayload.batch : HeldPayload.single;
+    }
+  }
+
+  /** Puts back the payload of a held entry. */
+  restore(offset: number, payload: EntryPayload): void {
+    this.#blockOf(offset).payloads[offset & BLOCK_MASK] = payload;
   }
 
   /** The payload bytes at `offset` (which must be stored). */
@@ -122,8 +157,8 @@ export class EntryRing {
       const { payloads, bytes, lengths } = block;
       for (; offset < stop; offset++) {
         const slot = offset & BLOCK_MASK;
-        const payload = payloads[slot] as EntryPayload;
-        records += isBatch(payload) ? payload.length : 1;
+        // A batch of one is stored without lengths; a held entry has no payload to count.
+        records += lengths[slot]?.length ?? 1;
         released += bytes[slot] as number;
         payloads[slot] = undefined;
         lengths[slot] = undefined;
@@ -222,9 +257,4 @@ function fieldBytesOf(lengths: readonly number[], bytes: number): number {
 /** Whether an entry is a batch (from `ingestRecords`) rather than a single record. */
 export function isBatch(payload: EntryPayload): payload is readonly WireRecord[] {
   return Array.isArray(payload);
-}
-
-/** The number of records an entry holds. */
-export function recordCount(payload: EntryPayload): number {
-  return isBatch(payload) ? payload.length : 1;
 }

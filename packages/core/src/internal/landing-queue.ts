@@ -1,8 +1,9 @@
+import type { HeldRecords } from "../backend.js";
 import type { WireRequest } from "../wire-request.js";
 import type { StreamStats, WireRecord } from "../wire-stream.js";
 import { ZerobusError } from "../zerobus-error.js";
 import type { EntryPayload } from "./entry-ring.js";
-import { EntryRing, isBatch, recordCount } from "./entry-ring.js";
+import { EntryRing, HeldPayload, isBatch } from "./entry-ring.js";
 import { NumberQueue } from "./number-queue.js";
 import { SlowStart } from "./slow-start.js";
 import { batchRequestSize } from "./wire-size.js";
@@ -40,6 +41,8 @@ export class LandingQueue {
   recoveries = 0;
   /** Connections the server created, the first included. */
   connections = 0;
+  /** The connection that holds the records of the requests sent on it (see {@link holdSent}). */
+  #holder: HeldRecords | undefined;
 
   /**
    * `maxFieldBytes` bounds the repeated field of a coalesced batch so that the whole request stays within
@@ -170,6 +173,73 @@ export class LandingQueue {
     return end;
   }
 
+  /**
+   * The connection took `request` and holds its records until they are acknowledged: the ring drops its
+   * copy (one copy of each record per process). Reads go to `holder` until {@link restoreHeld}.
+   */
+  holdSent(request: WireRequest, holder: HeldRecords): void {
+    this.#holder = holder;
+    this.#ring.hold(Number(request.firstOffset), Number(request.lastOffset) + 1);
+  }
+
+  /**
+   * The connection is ending: the records it holds come back into the ring (to be sent again, or kept as
+   * unacknowledged), and it lets go of them. Call before anything else reads the ring.
+   */
+  restoreHeld(): void {
+    const holder = this.#holder;
+    if (holder === undefined) return;
+    this.#holder = undefined;
+    const payloads = this.#readHeld(holder);
+    const start = this.#ring.start;
+    for (let i = 0; i < payloads.length; i++) {
+      const payload = payloads[i];
+      if (payload !== undefined) this.#ring.restore(start + i, payload);
+    }
+    holder.releaseAll();
+  }
+
+  /**
+   * The payloads of the held entries, indexed from the ring's start (`undefined` for entries not held):
+   * every request sent on this connection and not acknowledged is read back at once, then split into its
+   * entries in order (a batch takes as many records as it had, a single record one).
+   */
+  #readHeld(holder: HeldRecords): (EntryPayload | undefined)[] {
+    const requests = this.#wireEnds.length;
+    const payloads: (EntryPayload | undefined)[] = [];
+    if (requests === 0) return payloads;
+    const read = holder.readBack(this.#wireBase, this.#wireBase + requests - 1);
+    let offset = this.#ring.start;
+    for (let i = 0; i < requests; i++) {
+      const records = read[i] as WireRecord[];
+      const end = this.#wireEnds.at(i);
+      let next = 0;
+      for (; offset < end; offset++) {
+        const stored = this.#ring.storedAt(offset);
+        if (!(stored instanceof HeldPayload)) {
+          payloads.push(undefined);
+          next += this.#ring.recordCountAt(offset);
+          continue;
+        }
+        const count = this.#ring.recordCountAt(offset);
+        payloads.push(stored.batch ? records.slice(next, next + count) : (records[next] as WireRecord));
+        next += count;
+      }
+    }
+    return payloads;
+  }
+
+  /** The payload of every unacknowledged entry, held ones read back from the connection. */
+  #unackedPayloads(): EntryPayload[] {
+    const held = this.#holder === undefined ? [] : this.#readHeld(this.#holder);
+    const payloads: EntryPayload[] = [];
+    const start = this.#ring.start;
+    for (let offset = start; offset < this.#ring.end; offset++) {
+      payloads.push(held[offset - start] ?? this.#ring.payloadAt(offset));
+    }
+    return payloads;
+  }
+
   /** Whether slow start limits requests now (then an ack may let held requests go). */
   get slowStarting(): boolean {
     return this.#slowStart.active;
@@ -189,7 +259,7 @@ export class LandingQueue {
     this.#largestAckedHere = 0;
     let resent = 0;
     for (let offset = this.#ring.start; offset < this.#sentEnd; offset++) {
-      resent += recordCount(this.#ring.payloadAt(offset));
+      resent += this.#ring.recordCountAt(offset);
       this.#unsentBytes += this.#ring.bytesAt(offset);
     }
     this.#recordsResent += resent;
@@ -205,8 +275,7 @@ export class LandingQueue {
   /** Unacknowledged records in offset order. */
   unackedRecords(): WireRecord[] {
     const records: WireRecord[] = [];
-    for (let offset = this.#ring.start; offset < this.#ring.end; offset++) {
-      const payload = this.#ring.payloadAt(offset);
+    for (const payload of this.#unackedPayloads()) {
       // One by one: spreading a batch of 100,000s of records as arguments would overflow the stack.
       if (isBatch(payload)) for (const record of payload) records.push(record);
       else records.push(payload);
@@ -216,12 +285,7 @@ export class LandingQueue {
 
   /** Unacknowledged records, one array per ingest call. */
   unackedBatches(): WireRecord[][] {
-    const batches: WireRecord[][] = [];
-    for (let offset = this.#ring.start; offset < this.#ring.end; offset++) {
-      const payload = this.#ring.payloadAt(offset);
-      batches.push(isBatch(payload) ? payload.slice() : [payload]);
-    }
-    return batches;
+    return this.#unackedPayloads().map((payload) => (isBatch(payload) ? payload.slice() : [payload]));
   }
 
   stats(): StreamStats {

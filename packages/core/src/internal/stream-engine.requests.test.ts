@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
+import type { HeldRecords } from "../backend.js";
 import type { StreamOptions } from "../stream-options.js";
 import { resolveStreamOptions } from "../stream-options.js";
 import type { WireRequest } from "../wire-request.js";
+import type { WireRecord } from "../wire-stream.js";
 import { maxBatchFieldBytes } from "./landing-queue.js";
 import { StreamEngine } from "./stream-engine.js";
 import { batchRequestSize, lengthDelimitedSize } from "./wire-size.js";
@@ -224,6 +226,46 @@ describe("StreamEngine offsets and requests", () => {
     // Wire offsets restarted: an ack of 0 on the new connection acknowledges logical 3..5.
     expect(stream.acknowledge(0)).toBeUndefined();
     expect(stream.stats()).toMatchObject({ recordsAcked: 6, recordsResent: 2 });
+  });
+
+  it("drops its copy of what a holding connection took, reads it back for snapshots, and takes it back when the connection ends", () => {
+    // A connection that keeps every request's records until acknowledged (as the native backend does).
+    const held = new Map<number, WireRecord[]>();
+    const holder: HeldRecords = {
+      readBack: (first, last) =>
+        Array.from({ length: last - first + 1 }, (_, i) => {
+          const records = held.get(first + i);
+          if (records === undefined) throw new Error(`request ${first + i} is not held`);
+          return records;
+        }),
+      releaseAll: () => held.clear(),
+    };
+    const stream = engine();
+    const send = () => {
+      for (const request of drain(stream)) {
+        held.set(request.wireOffset, [...request.records]);
+        stream.holdSent(request, holder);
+      }
+    };
+    void stream.ingestRecord(rec(0));
+    void stream.ingestRecords([rec(1), rec(2)]);
+    void stream.ingestRecords([rec(3)]);
+    send(); // wire 0 = logical 0..2 (a single, a batch of two, a batch of one)
+    void stream.ingestRecord(rec(4));
+    send(); // wire 1 = logical 3
+    void stream.ingestRecord(rec(5)); // queued, never sent: the engine's own copy
+    expect(stream.getUnackedBatches()).toEqual([[rec(0)], [rec(1), rec(2)], [rec(3)], [rec(4)], [rec(5)]]);
+    // The ack of wire 0: the connection lets go of request 0 itself.
+    expect(stream.acknowledge(0)).toBeUndefined();
+    held.delete(0);
+    expect(stream.stats()).toMatchObject({ recordsAcked: 4 });
+    expect(stream.getUnackedRecords()).toEqual([rec(4), rec(5)]);
+    // The connection ends: its records come back, and it holds nothing any more.
+    stream.restoreHeld();
+    expect(held.size).toBe(0);
+    expect(stream.requeueSent()).toBe(1);
+    expect(drain(stream).map((r) => r.records)).toEqual([[rec(4), rec(5)]]);
+    expect(stream.getUnackedBatches()).toEqual([[rec(4)], [rec(5)]]);
   });
 
   it("keeps unacked records and batches in offset order, with their types", () => {

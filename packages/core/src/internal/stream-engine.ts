@@ -1,3 +1,4 @@
+import type { HeldRecords } from "../backend.js";
 import type { Logger } from "../logger.js";
 import { silentLogger } from "../logger.js";
 import type { ResolvedStreamOptions } from "../stream-options.js";
@@ -280,6 +281,16 @@ export class StreamEngine {
    */
   requeueSent(): number {
     return this.#queue.requeueSent();
+  }
+
+  /** The connection took `request` and holds its records: the engine drops its own copy (one per process). */
+  holdSent(request: WireRequest, holder: HeldRecords): void {
+    this.#queue.holdSent(request, holder);
+  }
+
+  /** The connection is ending: the records it holds come back to the engine, and it lets go of them. */
+  restoreHeld(): void {
+    this.#queue.restoreHeld();
   }
 
   /**

@@ -122,6 +122,8 @@ export class LiveConnection implements ConnectionEvents {
         this.#break(ZerobusError.from(error));
         return;
       }
+      const held = connection.heldRecords;
+      if (held !== undefined) engine.holdSent(request, held);
       if (!more) {
         this.#blocked = true;
         engine.setSendBlocked(true);
@@ -151,6 +153,8 @@ export class LiveConnection implements ConnectionEvents {
 
   #stop(): void {
     this.#over = true;
+    // Before anything else reads the engine: the records this connection holds come back.
+    this.#engine.restoreHeld();
     this.#clearAckTimer();
     if (this.#pauseTimer !== undefined) clearTimeout(this.#pauseTimer);
     this.#pauseTimer = undefined;
