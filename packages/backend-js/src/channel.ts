@@ -1,7 +1,7 @@
 import * as grpc from "@grpc/grpc-js";
 import type { BackendConfig } from "@zerobus/core";
 import type { ParsedEndpoint } from "@zerobus/core/internal";
-import { trustedRoots } from "./trusted-roots.js";
+import { extraCaCertificates, secureContextTrusting } from "./trusted-roots.js";
 import { userAgent } from "./user-agent.js";
 
 /**
@@ -10,9 +10,7 @@ import { userAgent } from "./user-agent.js";
  * `no_proxy`), left on: nothing here sets `grpc.enable_http_proxy`.
  */
 export function createChannel(config: BackendConfig, endpoint: ParsedEndpoint): grpc.Client {
-  const credentials = endpoint.secure
-    ? grpc.credentials.createSsl(trustedRoots(config))
-    : grpc.credentials.createInsecure();
+  const credentials = endpoint.secure ? secureCredentials(config) : grpc.credentials.createInsecure();
   const options: grpc.ChannelOptions = {
     "grpc.primary_user_agent": userAgent(config.applicationName),
     // Server messages are tiny, but mirror the reference core: no size limit either way.
@@ -25,4 +23,12 @@ export function createChannel(config: BackendConfig, endpoint: ParsedEndpoint): 
     options["grpc.keepalive_permit_without_calls"] = 1;
   }
   return new grpc.Client(endpoint.target, credentials, options);
+}
+
+/** TLS with Node's bundled roots, plus `NODE_EXTRA_CA_CERTS` and `tls.ca` when given. */
+function secureCredentials(config: BackendConfig): grpc.ChannelCredentials {
+  const extra = extraCaCertificates(config);
+  return extra === null
+    ? grpc.credentials.createSsl()
+    : grpc.credentials.createFromSecureContext(secureContextTrusting(extra));
 }

@@ -1,11 +1,15 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rootCertificates } from "node:tls";
+import type { SecureContext } from "node:tls";
+import { connect, createSecureContext, createServer } from "node:tls";
 import type { BackendConfig } from "@zerobus/core";
 import { silentLogger } from "@zerobus/core";
+import type { MockTlsMaterial } from "@zerobus/mock-server";
+import { generateTls } from "@zerobus/mock-server";
 import { describe, expect, it } from "vitest";
-import { trustedRoots } from "./trusted-roots.js";
+import { extraCaCertificates, secureContextTrusting } from "./trusted-roots.js";
 
 const testCa = "-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n";
 const config = (extra: Partial<BackendConfig> = {}): BackendConfig => ({
@@ -16,29 +20,56 @@ const config = (extra: Partial<BackendConfig> = {}): BackendConfig => ({
   ...extra,
 });
 
-describe("trustedRoots", () => {
+describe("extraCaCertificates", () => {
   it("leaves grpc-js's default when nothing extra is configured", () => {
-    expect(trustedRoots(config(), {})).toBeNull();
+    expect(extraCaCertificates(config(), {})).toBeNull();
   });
 
   it("adds NODE_EXTRA_CA_CERTS to the bundled roots", () => {
     const file = join(mkdtempSync(join(tmpdir(), "zb-ca-")), "extra.pem");
     writeFileSync(file, testCa);
-    const roots = trustedRoots(config(), { NODE_EXTRA_CA_CERTS: file })?.toString("utf8") ?? "";
-    expect(roots).toContain("TESTCA");
-    expect(roots).toContain(rootCertificates[0]);
+    expect(extraCaCertificates(config(), { NODE_EXTRA_CA_CERTS: file })).toEqual([testCa]);
   });
 
   it("adds the tls.ca option too", () => {
-    const roots = trustedRoots(config({ tls: { ca: testCa } }), {})?.toString("utf8") ?? "";
-    expect(roots).toContain("TESTCA");
-    expect(roots).toContain(rootCertificates[0]);
+    expect(extraCaCertificates(config({ tls: { ca: testCa } }), {})).toEqual([testCa]);
   });
 
   it("warns about an unreadable NODE_EXTRA_CA_CERTS and goes on without it", () => {
     const warnings: string[] = [];
     const logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
-    expect(trustedRoots(config({ logger }), { NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" })).toBeNull();
+    expect(
+      extraCaCertificates(config({ logger }), { NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" }),
+    ).toBeNull();
     expect(warnings).toHaveLength(1);
+  });
+});
+
+describe("secureContextTrusting", () => {
+  /** Completes a TLS handshake with a local server whose certificate `ca` signed; resolves with the error if any. */
+  async function handshake(context: SecureContext, material: MockTlsMaterial): Promise<Error | undefined> {
+    const server = createServer({ cert: material.cert, key: material.key }, (socket) => socket.end());
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      return await new Promise<Error | undefined>((resolve) => {
+        const socket = connect({ host: "127.0.0.1", port, servername: "localhost", secureContext: context });
+        socket.once("secureConnect", () => {
+          socket.destroy();
+          resolve(undefined);
+        });
+        socket.once("error", resolve);
+      });
+    } finally {
+      server.close();
+    }
+  }
+
+  it("trusts the extra CA next to the bundled roots, which alone do not trust it", async () => {
+    const material = await generateTls();
+    expect(await handshake(secureContextTrusting([material.ca]), material)).toBeUndefined();
+    expect(await handshake(createSecureContext(), material)).toMatchObject({
+      code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+    });
   });
 });

@@ -46,13 +46,20 @@ function loadNative(): NativeModule {
   return module;
 }
 
-const jsBackend = (reason: string): SelectedBackend => ({
-  name: "js",
-  reason,
-  // backend-js gives every Part A behaviour; its conformance run and the SDK's test of this value pin it.
-  capabilities: {},
-  load: async () => (await import("@zerobus/backend-js")).createBackend,
-});
+function jsBackend(reason: string): SelectedBackend {
+  // Loading starts now, not at the first createStream: grpc-js and this backend take about 150 ms to import
+  // in a fresh process, which an application that builds its SDK at start-up no longer waits for later. A
+  // failure is reported by the first createStream (which awaits this promise).
+  const loading = import("@zerobus/backend-js").then((module) => module.createBackend);
+  loading.catch(() => {});
+  return {
+    name: "js",
+    reason,
+    // backend-js gives every Part A behaviour; its conformance run and the SDK's test of this value pin it.
+    capabilities: {},
+    load: () => loading,
+  };
+}
 
 /**
  * Picks the backend synchronously (ARCHITECTURE.md "Backend selection"): `native` loads the addon or throws

@@ -17,7 +17,7 @@ beforeAll(async () => {
 }, 180_000);
 
 describe("module loading", () => {
-  it("loads neither grpc-js nor the protobuf runtime until the first stream", async () => {
+  it("loads neither grpc-js nor the protobuf runtime while importing and constructing", async () => {
     const log = join(mkdtempSync(join(tmpdir(), "zb-loads-")), "loads.txt");
     await run(
       process.execPath,
@@ -32,6 +32,23 @@ describe("module loading", () => {
     expect(beforeStream).not.toMatch(/grpc-js|@bufbuild\/protobuf|backend-js/);
     expect(afterStream).toMatch(/@grpc\/grpc-js|grpc-js/);
     expect(afterStream).toMatch(/@bufbuild\/protobuf/);
+  });
+
+  it("starts loading the js backend when a js SDK is constructed, before any stream (the first createStream does not wait for it)", async () => {
+    const log = join(mkdtempSync(join(tmpdir(), "zb-loads-")), "loads.txt");
+    await run(
+      process.execPath,
+      ["--import", fixture("load-recorder.mjs"), fixture("construct-then-wait.mjs")],
+      {
+        cwd: packageDir,
+        env: { ...process.env, ZB_LOAD_LOG: log },
+      },
+    );
+    const [imported = "", constructed = ""] = readFileSync(log, "utf8").split("--- imported\n");
+    expect(imported).not.toMatch(/grpc-js|backend-js/);
+    const [whileWaiting = ""] = constructed.split("--- waited\n");
+    expect(whileWaiting).toMatch(/backend-js/);
+    expect(whileWaiting).toMatch(/@grpc\/grpc-js|grpc-js/);
   });
 
   it("works from CommonJS with require() on Node >= 20.19", async () => {
