@@ -8,10 +8,10 @@ import type {
 } from "@zerobus/core";
 import { errorFromGrpcStatus, errorFromNetworkError, ZerobusError as ZError } from "@zerobus/core";
 import { abortError } from "@zerobus/core/internal";
-import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
 import { encodeIngestRequest } from "./request-encoder.js";
 import type { ServerMessage } from "./response-decoder.js";
 import { decodeResponse } from "./response-decoder.js";
+import { EPHEMERAL_STREAM_PATH } from "./wire-path.js";
 
 const passThrough = (message: Buffer): Buffer => message;
 

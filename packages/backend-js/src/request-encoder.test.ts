@@ -1,10 +1,12 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { WireRecord, WireRequest } from "@zerobus/core";
 import { RecordType } from "@zerobus/core";
-import { EphemeralStreamRequestSchema } from "@zerobus/proto";
+import { EphemeralStreamRequestSchema, EPHEMERAL_STREAM_PATH as PROTO_PATH } from "@zerobus/proto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeCreateRequest } from "./create-request.js";
 import { encodeIngestRequest } from "./request-encoder.js";
+import { EPHEMERAL_STREAM_PATH } from "./wire-path.js";
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
 
@@ -91,6 +93,38 @@ describe("encodeIngestRequest", () => {
 });
 
 describe("encodeCreateRequest", () => {
+  it("writes the bytes protobuf-es writes, for any table name, descriptor and record type", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 40 }),
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom(RecordType.Json, RecordType.Proto),
+        (tableName, descriptor, recordType) => {
+          const reference = toBinary(
+            EphemeralStreamRequestSchema,
+            create(EphemeralStreamRequestSchema, {
+              payload: {
+                case: "createStream",
+                value: {
+                  tableName,
+                  recordType,
+                  ...(recordType === RecordType.Proto ? { descriptorProto: descriptor } : {}),
+                },
+              },
+            }),
+          );
+          expect(hex(encodeCreateRequest({ tableName, descriptorProto: descriptor }, recordType))).toBe(
+            hex(reference),
+          );
+        },
+      ),
+    );
+  });
+
+  it("asks for the method path @zerobus/proto names", () => {
+    expect(EPHEMERAL_STREAM_PATH).toBe(PROTO_PATH);
+  });
+
   it("matches the byte vectors of PROTOCOL.md B §1.2", () => {
     expect(hex(encodeCreateRequest({ tableName: "main.default.t" }, RecordType.Json))).toBe(
       "0a120a0e6d61696e2e64656661756c742e742002",

@@ -1,6 +1,12 @@
-import { create, toBinary } from "@bufbuild/protobuf";
-import { EphemeralStreamResponseSchema } from "@zerobus/proto";
+import { create, fromBinary, isFieldSet, toBinary } from "@bufbuild/protobuf";
+import {
+  CreateIngestStreamResponseSchema,
+  EphemeralStreamResponseSchema,
+  IngestRecordResponseSchema,
+} from "@zerobus/proto";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { ServerMessage } from "./response-decoder.js";
 import { decodeResponse } from "./response-decoder.js";
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ""), "hex");
@@ -80,4 +86,87 @@ describe("decodeResponse", () => {
     });
     expect(decodeResponse(signal())).toEqual({ kind: "closeSignal", durationMs: 0 });
   });
+
+  it("decodes any message as protobuf-es's fromBinary does: merged, repeated, unknown fields, broken bytes", () => {
+    // Messages built from fields in any order and number, some repeated, with unknown fields between.
+    const varint = (n: bigint) => {
+      const out: number[] = [];
+      let v = BigInt.asUintN(64, n);
+      do {
+        const byte = Number(v & 0x7fn);
+        v >>= 7n;
+        out.push(v === 0n ? byte : byte | 0x80);
+      } while (v !== 0n);
+      return out;
+    };
+    const field = (no: number, body: number[]) => [(no << 3) | 2, ...varint(BigInt(body.length)), ...body];
+    const int64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+    const unknown = fc.constantFrom([0x28, 0x07], [0x35, 1, 2, 3, 4], [0x7a, 0x01, 0x41]);
+    const inner = fc.oneof(
+      fc.tuple(fc.constant(1), fc.string({ maxLength: 8 })).map(([no, s]) => field(no, [...Buffer.from(s)])),
+      int64.map((n) => [0x08, ...varint(n)]),
+      fc
+        .tuple(int64, fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }))
+        .map(([seconds, nanos]) => field(1, [0x08, ...varint(seconds), 0x10, ...varint(BigInt(nanos))])),
+      unknown,
+    );
+    const top = fc.oneof(
+      fc
+        .tuple(fc.constantFrom(1, 2, 3), fc.array(inner, { maxLength: 3 }))
+        .map(([no, parts]) => field(no, parts.flat())),
+      unknown,
+    );
+    const message = fc.oneof(
+      { weight: 9, arbitrary: fc.array(top, { maxLength: 4 }).map((parts) => new Uint8Array(parts.flat())) },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 12 }) },
+    );
+    fc.assert(
+      fc.property(message, (bytes) => {
+        expect(decodeResponse(bytes)).toEqual(withProtobufEs(bytes));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });
+
+/** The reference: the same decision taken on protobuf-es's `fromBinary` of the generated schema. */
+function withProtobufEs(bytes: Uint8Array): ServerMessage {
+  const malformed = decodeResponse(bytes);
+  if (malformed.kind === "malformed" && !malformed.reason.includes("without a payload")) {
+    // Wrong wire types are refused before decoding (prost does); other refusals must be real decode errors.
+    let decodes = true;
+    try {
+      fromBinary(EphemeralStreamResponseSchema, bytes);
+    } catch {
+      decodes = false;
+    }
+    return decodes && !malformed.reason.includes("wrong wire types")
+      ? { kind: "ack", upTo: -999n }
+      : malformed;
+  }
+  const payload = fromBinary(EphemeralStreamResponseSchema, bytes).payload;
+  switch (payload.case) {
+    case "createStreamResponse":
+      return {
+        kind: "created",
+        streamId: isFieldSet(payload.value, CreateIngestStreamResponseSchema.field.streamId)
+          ? payload.value.streamId
+          : undefined,
+      };
+    case "ingestRecordResponse":
+      return {
+        kind: "ack",
+        upTo: isFieldSet(payload.value, IngestRecordResponseSchema.field.durabilityAckUpToOffset)
+          ? payload.value.durabilityAckUpToOffset
+          : undefined,
+      };
+    case "closeStreamSignal": {
+      const duration = payload.value.duration;
+      const ms =
+        duration === undefined ? 0 : Number(duration.seconds) * 1000 + Math.floor(duration.nanos / 1e6);
+      return { kind: "closeSignal", durationMs: Math.max(0, ms) };
+    }
+    default:
+      return { kind: "malformed", reason: "the server sent a message without a payload" };
+  }
+}
