@@ -4,6 +4,9 @@ import { ClientRunner } from "./client-runner.js";
 import { formatMemoryTable } from "./memory/memory-table.js";
 import { MEMORY_WORKLOADS, runMemoryWorkloads } from "./memory/memory-workload.js";
 import { ServerProcess } from "./server-process.js";
+import { measurePackageSizes } from "./startup/package-size.js";
+import { formatStartupTable } from "./startup/startup-table.js";
+import { runStartupWorkload } from "./startup/startup-workload.js";
 import { formatTable, type Result } from "./table.js";
 
 const { values } = parseArgs({
@@ -12,6 +15,8 @@ const { values } = parseArgs({
     rounds: { type: "string" },
     /** Only the memory workload W5 (`pnpm bench:memory`). */
     memory: { type: "boolean", default: false },
+    /** Only the start-up workload W6 (`pnpm bench:startup`). */
+    startup: { type: "boolean", default: false },
   },
 });
 const rounds = Number(values.rounds ?? (values.quick ? 3 : 7));
@@ -85,11 +90,29 @@ async function runMemory(): Promise<void> {
   console.log(formatMemoryTable(memoryResults));
 }
 
-if (!values.memory) await runThroughput();
-if (values.memory || !values.quick) {
-  if (!values.memory) console.log();
-  await runMemory();
-} else {
+/** W6: a fresh process's import, constructor, createStream and first ack; package size per backend. */
+async function runStartup(samples: number): Promise<void> {
+  console.log(
+    `bench W6 (start-up): 1 warm-up + ${samples} interleaved samples per client, each a fresh process over TLS`,
+  );
+  const results = await runStartupWorkload(samples, (line) => console.log(line));
   console.log();
-  console.log("W5 (memory) skipped with --quick: run `pnpm bench:memory` or a full `pnpm bench`.");
+  console.log(formatStartupTable(results, measurePackageSizes()));
+}
+
+if (values.startup) {
+  await runStartup(values.quick ? 3 : 7);
+} else {
+  if (!values.memory) await runThroughput();
+  if (values.memory || !values.quick) {
+    if (!values.memory) console.log();
+    await runMemory();
+  } else {
+    console.log();
+    console.log("W5 (memory) skipped with --quick: run `pnpm bench:memory` or a full `pnpm bench`.");
+  }
+  if (!values.memory) {
+    console.log();
+    await runStartup(values.quick ? 3 : 7);
+  }
 }
