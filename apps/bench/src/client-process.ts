@@ -1,11 +1,13 @@
 import { runApiFloor } from "./clients/api-floor.js";
-import { runBackendJs } from "./clients/backend-js.js";
 import { runGrpcjsFloor } from "./clients/grpcjs-floor.js";
 import { runH2Limit } from "./clients/h2-limit.js";
-import { runSdk } from "./clients/sdk.js";
+import { runOfficial } from "./clients/official.js";
+import { runSdkStrings } from "./clients/sdk-strings.js";
+import { runStream } from "./clients/stream.js";
+import type { BenchTarget } from "./clients/target.js";
+import { ClientUnavailable } from "./clients/target.js";
 import { runWorkerFloor } from "./clients/worker-floor.js";
-import type { BenchRecord } from "./records.js";
-import { batchesOf, makeObjects, makeRecords } from "./records.js";
+import { batchesOf, makeRecords } from "./records.js";
 import type { Timing } from "./timing.js";
 import type { Workload } from "./workload.js";
 
@@ -23,25 +25,33 @@ export type WorkloadName = "singles" | "batches";
 export interface RunRequest {
   type: "run";
   port: number;
+  /** The server's CA when it speaks TLS (the clients of the side-by-side rows). */
+  ca?: string;
   workload: WorkloadName;
   singles: number;
   batchRecords: number;
   batchSize: number;
 }
 
-/** A client of JSON text (a {@link Workload}), or of the objects behind it (single records only). */
+/** A client of JSON text (a {@link Workload}) on a plaintext port, or on a target (TLS when it has a CA). */
 type Client =
   | { readonly takes: "text"; readonly run: (port: number, workload: Workload) => Promise<Timing> }
-  | { readonly takes: "objects"; readonly run: (port: number, records: BenchRecord[]) => Promise<Timing> };
+  | { readonly takes: "target"; readonly run: (target: BenchTarget, workload: Workload) => Promise<Timing> };
 
 const clients: Record<string, Client> = {
-  "h2-limit": { takes: "text", run: runH2Limit },
-  "grpcjs-floor": { takes: "text", run: runGrpcjsFloor },
-  "backend-js": { takes: "text", run: runBackendJs },
-  "api-floor": { takes: "text", run: runApiFloor },
+  "h2-limit": { takes: "target", run: runH2Limit },
+  "grpcjs-floor": { takes: "target", run: runGrpcjsFloor },
+  "api-floor": { takes: "target", run: runApiFloor },
   "worker-floor": { takes: "text", run: runWorkerFloor },
-  "sdk-objects": { takes: "objects", run: (port, records) => runSdk(port, records, "objects") },
-  "sdk-reparse": { takes: "objects", run: (port, records) => runSdk(port, records, "text") },
+  "stream-js": { takes: "target", run: (target, workload) => runStream("js", target, workload) },
+  "stream-native": { takes: "target", run: (target, workload) => runStream("native", target, workload) },
+  "sdk-js": { takes: "target", run: (target, workload) => runSdkStrings("js", target, workload) },
+  "sdk-native": { takes: "target", run: (target, workload) => runSdkStrings("native", target, workload) },
+  official: { takes: "target", run: (target, workload) => runOfficial("awaited", target, workload) },
+  "official-pipelined": {
+    takes: "target",
+    run: (target, workload) => runOfficial("pipelined", target, workload),
+  },
 };
 function clientNamed(name: string | undefined): Client {
   const named = name === undefined ? undefined : clients[name];
@@ -57,9 +67,11 @@ function build(request: RunRequest): Workload {
 }
 
 function run(request: RunRequest): Promise<Timing> {
-  if (client.takes === "text") return client.run(request.port, build(request));
-  if (request.workload !== "singles") throw new Error(`${process.argv[2]} runs the singles workload only`);
-  return client.run(request.port, makeObjects(request.singles));
+  if (client.takes === "target") {
+    const target = request.ca === undefined ? { port: request.port } : { port: request.port, ca: request.ca };
+    return client.run(target, build(request));
+  }
+  return client.run(request.port, build(request));
 }
 
 process.on("message", (request: RunRequest) => {
@@ -68,7 +80,12 @@ process.on("message", (request: RunRequest) => {
     .then(() => run(request))
     .then(
       (timing) => process.send?.({ type: "timing", ...timing }),
-      (error: unknown) => process.send?.({ type: "error", message: String(error) }),
+      (error: unknown) =>
+        process.send?.(
+          error instanceof ClientUnavailable
+            ? { type: "unavailable", message: error.message }
+            : { type: "error", message: String(error) },
+        ),
     );
 });
 process.on("disconnect", () => process.exit(0));

@@ -23,11 +23,17 @@ export class ClientRunner {
     return new ClientRunner(name, child);
   }
 
-  async run(request: Omit<RunRequest, "type">): Promise<Timing> {
+  /** One run; `{ unavailable }` when the client cannot run on this machine (its row says so). */
+  async run(request: Omit<RunRequest, "type">): Promise<Timing | { unavailable: string }> {
     this.#child.send({ type: "run", ...request });
     const [reply] = (await once(this.#child, "message")) as [{ type: string; message?: string } & Timing];
+    if (reply.type === "unavailable") return { unavailable: reply.message ?? "not available" };
     if (reply.type !== "timing") throw new Error(`${this.name}: ${reply.message ?? "failed"}`);
-    return { ms: reply.ms, cpuMs: reply.cpuMs };
+    return {
+      ms: reply.ms,
+      cpuMs: reply.cpuMs,
+      ...(reply.outOfOrder === undefined ? {} : { outOfOrder: reply.outOfOrder }),
+    };
   }
 
   stop(): void {

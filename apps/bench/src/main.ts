@@ -1,13 +1,15 @@
 import { parseArgs } from "node:util";
+import { generateTls } from "@zerobus/mock-server";
 import type { WorkloadName } from "./client-process.js";
 import { ClientRunner } from "./client-runner.js";
 import { formatMemoryTable } from "./memory/memory-table.js";
 import { MEMORY_WORKLOADS, runMemoryWorkloads } from "./memory/memory-workload.js";
+import { writeResults } from "./results-file.js";
 import { ServerProcess } from "./server-process.js";
 import { measurePackageSizes } from "./startup/package-size.js";
 import { formatStartupTable } from "./startup/startup-table.js";
 import { runStartupWorkload } from "./startup/startup-workload.js";
-import { formatTable, type Result } from "./table.js";
+import { evaluateTargets, formatTable, type Result, type Target } from "./table.js";
 
 const { values } = parseArgs({
   options: {
@@ -19,36 +21,88 @@ const { values } = parseArgs({
     startup: { type: "boolean", default: false },
   },
 });
-const rounds = Number(values.rounds ?? (values.quick ? 3 : 7));
+const rounds = Number(values.rounds ?? (values.quick ? 2 : 7));
+/** `--quick` is a smoke run (CI runs it): smaller workloads, fewer rounds. */
+const sizes = values.quick
+  ? { singles: 50_000, batchRecords: 300_000, batchSize: 100 }
+  : { singles: 200_000, batchRecords: 1_000_000, batchSize: 100 };
 /** Uncounted rounds first: every client's JIT reaches its steady state only after a few runs. */
-const warmUpRounds = 4;
-const sizes = { singles: 200_000, batchRecords: 1_000_000, batchSize: 100 };
-const clientNames = ["h2-limit", "grpcjs-floor", "backend-js", "api-floor", "worker-floor"];
-/** The public SDK with object records (see `clients/sdk.ts`): single records only. */
-const sdkClientNames = ["sdk-objects", "sdk-reparse"];
-const workloads: [string, WorkloadName, number, string[]][] = [
-  ["200k singles", "singles", sizes.singles, [...clientNames, ...sdkClientNames]],
-  ["1M in batches of 100", "batches", sizes.batchRecords, clientNames],
+const warmUpRounds = values.quick ? 1 : 4;
+/**
+ * Every client of the side-by-side rows, over TLS (the official binary always uses it): the floors, the
+ * core stream over each backend's connection (validation off: what the floors compare with), the public
+ * SDK on each backend with default options (what users get), and the official SDK awaited and pipelined.
+ */
+const clientNames = [
+  "h2-limit",
+  "grpcjs-floor",
+  "api-floor",
+  "stream-js",
+  "stream-native",
+  "sdk-js",
+  "sdk-native",
+  "official",
+  "official-pipelined",
+];
+const singlesLabel = `${sizes.singles / 1000}k singles`;
+const batchesLabel = `${sizes.batchRecords / 1000}k in batches of ${sizes.batchSize}`;
+const workloads: [string, WorkloadName, number][] = [
+  [singlesLabel, "singles", sizes.singles],
+  [batchesLabel, "batches", sizes.batchRecords],
+];
+/** The throughput targets of W1 and W2 (issue #15), as ratios of median rates in this run. */
+const targets: Target[] = [
+  ...["sdk-js", "sdk-native"].map((client) => ({
+    id: "W1",
+    workload: singlesLabel,
+    client,
+    base: "official",
+    atLeast: 10,
+  })),
+  ...["stream-js", "stream-native"].map((client) => ({
+    id: "W1",
+    workload: singlesLabel,
+    client,
+    base: "api-floor",
+    atLeast: 0.9,
+  })),
+  ...["sdk-js", "sdk-native"].map((client) => ({
+    id: "W2",
+    workload: batchesLabel,
+    client,
+    base: "official",
+    atLeast: 1.5,
+  })),
 ];
 
-/** The throughput workloads (singles and batches), interleaved round by round. */
+/** The throughput workloads (singles and batches), every client interleaved round by round, over TLS. */
 async function runThroughput(): Promise<void> {
-  const server = await ServerProcess.start();
+  const tls = await generateTls();
+  const server = await ServerProcess.start({ cert: tls.cert, key: tls.key });
   // One process per client and workload: a run of a million batched records leaves a heap that slows the
   // next single-record run of the same process, whoever the client.
   const runners = new Map<string, ClientRunner>();
-  for (const [, workload, , names] of workloads) {
-    for (const name of names) runners.set(`${workload}/${name}`, await ClientRunner.start(name));
+  for (const [, workload] of workloads) {
+    for (const name of clientNames) runners.set(`${workload}/${name}`, await ClientRunner.start(name));
   }
   const results: Result[] = [];
+  const unavailable = new Map<string, string>();
+  const outOfOrder = new Map<string, number>();
   console.log(
-    `bench: ${warmUpRounds} warm-up + ${rounds} interleaved rounds; the server and each client × workload in its own process; node ${process.version}`,
+    `bench: ${warmUpRounds} warm-up + ${rounds} interleaved rounds over TLS; the server and each client × workload in its own process; node ${process.version}`,
   );
   for (let round = 1 - warmUpRounds; round <= rounds; round++) {
-    for (const [workloadName, workload, records, names] of workloads) {
-      for (const name of names) {
+    for (const [workloadName, workload, records] of workloads) {
+      for (const name of clientNames) {
+        if (unavailable.has(name)) continue;
         const client = runners.get(`${workload}/${name}`) as ClientRunner;
-        const { ms, cpuMs } = await client.run({ port: server.port, workload, ...sizes });
+        const outcome = await client.run({ port: server.port, ca: tls.ca, workload, ...sizes });
+        if ("unavailable" in outcome) {
+          unavailable.set(name, outcome.unavailable);
+          console.log(`  ${name}: not available (${outcome.unavailable})`);
+          continue;
+        }
+        const { ms, cpuMs } = outcome;
         const report = await server.report();
         if (report.records < records) {
           throw new Error(
@@ -66,18 +120,28 @@ async function runThroughput(): Promise<void> {
             clientCpuMs: cpuMs,
             serverCpuMs: report.cpuMs,
           });
+          if (outcome.outOfOrder !== undefined) {
+            const key = `${workloadName}: ${name}`;
+            outOfOrder.set(key, (outOfOrder.get(key) ?? 0) + outcome.outOfOrder);
+          }
         }
         const label = round <= 0 ? "warm-up" : `round ${round}`;
         console.log(
-          `  ${label.padEnd(8)} ${workloadName.padEnd(22)} ${client.name.padEnd(13)} ${ms.toFixed(0).padStart(6)} ms`,
+          `  ${label.padEnd(8)} ${workloadName.padEnd(22)} ${client.name.padEnd(18)} ${ms.toFixed(0).padStart(6)} ms`,
         );
       }
     }
   }
   for (const runner of runners.values()) runner.stop();
   await server.stop();
+  const outcomes = evaluateTargets(results, targets);
   console.log();
-  console.log(formatTable(results));
+  console.log(formatTable(results, outcomes, unavailable));
+  for (const [key, count] of outOfOrder) {
+    console.log(`${key}: ${count} call(s) over ${rounds} rounds got an offset out of call order`);
+  }
+  const file = writeResults({ sizes, rounds, warmUpRounds, results, outcomes, unavailable, outOfOrder });
+  console.log(`results: ${file}`);
 }
 
 /** W5: memory held while every record is unacknowledged, and after the acks (see `memory/`). */

@@ -2,6 +2,8 @@ import { type ClientHttp2Stream, connect } from "node:http2";
 import { encodeCreateRequest } from "@zerobus/backend-js";
 import { RecordType } from "@zerobus/core";
 import { EPHEMERAL_STREAM_PATH } from "@zerobus/proto";
+import type { BenchTarget } from "./clients/target.js";
+import { endpointOf } from "./clients/target.js";
 import { deferred } from "./deferred.js";
 import { ackOffsetOf, FrameReader, frame } from "./grpc-frames.js";
 
@@ -17,8 +19,11 @@ export interface RawH2Stream {
  * Opens the Zerobus call with no gRPC library: one HTTP/2 request, the create request written, resolved
  * once the server answered it. `onAck(offset)` runs for every acknowledgement that follows.
  */
-export async function openRawH2Stream(port: number, onAck: (offset: number) => void): Promise<RawH2Stream> {
-  const session = connect(`http://127.0.0.1:${port}`);
+export async function openRawH2Stream(
+  target: BenchTarget,
+  onAck: (offset: number) => void,
+): Promise<RawH2Stream> {
+  const session = connect(endpointOf(target), target.ca === undefined ? {} : { ca: target.ca });
   const request = session.request({
     ":method": "POST",
     ":path": EPHEMERAL_STREAM_PATH,

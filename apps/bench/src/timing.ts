@@ -2,6 +2,8 @@
 export interface Timing {
   ms: number;
   cpuMs: number;
+  /** Pipelined clients: how many calls got an offset that does not follow call order. */
+  outOfOrder?: number;
 }
 
 /**

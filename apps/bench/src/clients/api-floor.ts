@@ -5,6 +5,7 @@ import { frameInHeadRoom, HEAD_ROOM, worstCaseBytes, writeRepeatedRecord } from 
 import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
+import type { BenchTarget } from "./target.js";
 
 /** Bytes of records gathered into one request before it is sent (what backend-js does between sends). */
 const REQUEST_BYTES = 1024 * 1024;
@@ -18,11 +19,11 @@ const REQUEST_BYTES = 1024 * 1024;
  * loop (as backend-js does). No in-flight limits, no bookkeeping, nothing kept for recovery, no gRPC
  * library, no validation: everything backend-js does beyond this is the price of those.
  */
-export async function runApiFloor(port: number, workload: Workload): Promise<Timing> {
+export async function runApiFloor(target: BenchTarget, workload: Workload): Promise<Timing> {
   const done = deferred();
   let ended = false;
   let lastSent = -1;
-  const raw = await openRawH2Stream(port, (offset) => {
+  const raw = await openRawH2Stream(target, (offset) => {
     if (ended && offset === lastSent) done.resolve();
   });
   const floor = new FloorStream(raw, (wireOffset) => {

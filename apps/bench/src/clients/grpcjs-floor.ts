@@ -9,6 +9,7 @@ import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
 import { encodeMessages } from "../workload.js";
+import type { BenchTarget } from "./target.js";
 
 const identity = (bytes: Buffer) => bytes;
 
@@ -17,10 +18,14 @@ const identity = (bytes: Buffer) => bytes;
  * any client on grpc-js pays per message, with nothing of ours on top. Returns the time from the
  * first write to the last ack.
  */
-export async function runGrpcjsFloor(port: number, workload: Workload): Promise<Timing> {
+export async function runGrpcjsFloor(target: BenchTarget, workload: Workload): Promise<Timing> {
   const messages = encodeMessages(workload);
   const last = messages.length - 1;
-  const client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+  const credentials =
+    target.ca === undefined
+      ? grpc.credentials.createInsecure()
+      : grpc.credentials.createSsl(Buffer.from(target.ca));
+  const client = new grpc.Client(`127.0.0.1:${target.port}`, credentials, {
     "grpc.max_receive_message_length": -1,
   });
   const call = client.makeBidiStreamRequest(EPHEMERAL_STREAM_PATH, identity, identity, new grpc.Metadata());

@@ -6,6 +6,7 @@ import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
 import { encodeMessages } from "../workload.js";
+import type { BenchTarget } from "./target.js";
 
 /** Bytes gathered into one write: large enough that the per-write cost vanishes. */
 const WRITE_BYTES = 64 * 1024;
@@ -15,11 +16,11 @@ const WRITE_BYTES = 64 * 1024;
  * large writes. No gRPC library, no per-call promise: the practical ceiling of a client that sends
  * one message per record. Returns the time from the first write to the last ack.
  */
-export async function runH2Limit(port: number, workload: Workload): Promise<Timing> {
+export async function runH2Limit(target: BenchTarget, workload: Workload): Promise<Timing> {
   const messages = encodeMessages(workload).map(frame);
   const last = messages.length - 1;
   const done = deferred();
-  const stream = await openRawH2Stream(port, (offset) => {
+  const stream = await openRawH2Stream(target, (offset) => {
     if (offset === last) done.resolve();
   });
   const stop = startTiming();

@@ -10,7 +10,7 @@ import { SlotSender } from "./worker-floor-sender.js";
 const { port, slots } = workerData as { port: number; slots: SharedSlots };
 let lastAck = -1;
 let lastSent: number | undefined;
-const raw = await openRawH2Stream(port, (offset) => {
+const raw = await openRawH2Stream({ port }, (offset) => {
   lastAck = offset;
   if (offset === lastSent) finish();
 });

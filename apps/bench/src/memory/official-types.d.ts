@@ -28,6 +28,8 @@ export interface OfficialHeadersProvider {
 
 /** An open stream of the official addon. */
 export interface OfficialStream {
+  /** Queues one record; resolves with its offset once queued (not once acknowledged). */
+  ingestRecordOffset(record: string): Promise<bigint | null>;
   /** Queues one batch; resolves with its offset once queued (not once acknowledged). */
   ingestRecordsOffset(records: string[]): Promise<bigint | null>;
   /** Resolves once everything queued so far is acknowledged. */
