@@ -44,8 +44,10 @@ const clientNames = [
   "official",
   "official-pipelined",
 ];
-const singlesLabel = `${sizes.singles / 1000}k singles`;
-const batchesLabel = `${sizes.batchRecords / 1000}k in batches of ${sizes.batchSize}`;
+/** `200k`, `1M`: record counts as the README's tables show them. */
+const count = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`);
+const singlesLabel = `${count(sizes.singles)} singles`;
+const batchesLabel = `${count(sizes.batchRecords)} in batches of ${sizes.batchSize}`;
 const workloads: [string, WorkloadName, number][] = [
   [singlesLabel, "singles", sizes.singles],
   [batchesLabel, "batches", sizes.batchRecords],
