@@ -1,5 +1,7 @@
 import { encodeIngestRequest } from "@zerobus/backend-js";
 import { RecordType } from "@zerobus/core";
+import type { Timing } from "./timing.js";
+import { startTiming } from "./timing.js";
 
 /** What one run sends: single records (one ingest call each) or batches (one call per batch). */
 export type Workload =
@@ -33,4 +35,23 @@ export function encodeMessages(workload: Workload): Buffer[] {
       RecordType.Json,
     ),
   );
+}
+
+/** What the awaited clients of our API ingest into: the SDK's stream and the core stream alike. */
+export interface AwaitedStream {
+  ingestRecord(record: string): Promise<unknown>;
+  ingestRecords(records: readonly string[]): Promise<unknown>;
+  flush(): Promise<unknown>;
+}
+
+/** Ingests the workload, each call awaited one by one, then flushes: timed from the first call to the flush's end. */
+export async function ingestAwaited(stream: AwaitedStream, workload: Workload): Promise<Timing> {
+  const stop = startTiming();
+  if (workload.kind === "singles") {
+    for (const record of workload.records) await stream.ingestRecord(record);
+  } else {
+    for (const batch of workload.batches) await stream.ingestRecords(batch);
+  }
+  await stream.flush();
+  return stop();
 }

@@ -1,7 +1,7 @@
 import { ZerobusSdk } from "@zerobus/sdk";
 import type { Timing } from "../timing.js";
-import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
+import { ingestAwaited } from "../workload.js";
 import type { BenchBackend } from "./stream.js";
 import type { BenchTarget } from "./target.js";
 import { ClientUnavailable, endpointOf } from "./target.js";
@@ -27,14 +27,7 @@ export async function runSdkStrings(
     throw new ClientUnavailable(error instanceof Error ? error.message : String(error));
   }
   const stream = await sdk.createStreamWithHeadersProvider("bench.default.t", { getHeaders: () => ({}) });
-  const stop = startTiming();
-  if (workload.kind === "singles") {
-    for (const record of workload.records) await stream.ingestRecord(record);
-  } else {
-    for (const batch of workload.batches) await stream.ingestRecords(batch);
-  }
-  await stream.flush();
-  const timing = stop();
+  const timing = await ingestAwaited(stream, workload);
   await stream.close();
   await sdk.close();
   return timing;

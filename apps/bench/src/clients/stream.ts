@@ -2,8 +2,8 @@ import type { CreateBackend } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger } from "@zerobus/core";
 import { StreamRegistry } from "@zerobus/core/internal";
 import type { Timing } from "../timing.js";
-import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
+import { ingestAwaited } from "../workload.js";
 import type { BenchTarget } from "./target.js";
 import { ClientUnavailable, endpointOf } from "./target.js";
 
@@ -42,14 +42,7 @@ export async function runStream(
   const stream = await streams.openStream({ tableName: "bench.default.t" }, options, {
     getHeaders: () => ({}),
   });
-  const stop = startTiming();
-  if (workload.kind === "singles") {
-    for (const record of workload.records) await stream.ingestRecord(record);
-  } else {
-    for (const batch of workload.batches) await stream.ingestRecords(batch);
-  }
-  await stream.flush();
-  const timing = stop();
+  const timing = await ingestAwaited(stream, workload);
   await stream.close();
   await streams.close();
   return timing;

@@ -50,6 +50,18 @@ interface OfficialSingleStream extends OfficialStream {
   ingestRecordOffset(record: string): Promise<bigint | null>;
 }
 
+/** The steps' durations from the instants that separate them (the first is the process's boot time). */
+function stepsBetween(t0: number, t1: number, t2: number, t3: number, t4: number, t5: number): StartupSteps {
+  return {
+    bootMs: t0,
+    importMs: t1 - t0,
+    ctorMs: t2 - t1,
+    createStreamMs: t3 - t2,
+    firstAckMs: t4 - t3,
+    closeMs: t5 - t4,
+  };
+}
+
 async function runOurs(backend: "js" | "native", target: StartupTarget): Promise<StartupSample> {
   const t0 = performance.now();
   const { ZerobusSdk } = await import("@zerobus/sdk");
@@ -75,16 +87,7 @@ async function runOurs(backend: "js" | "native", target: StartupTarget): Promise
   await stream.close();
   await sdk.close();
   const t5 = performance.now();
-  return {
-    steps: {
-      bootMs: t0,
-      importMs: t1 - t0,
-      ctorMs: t2 - t1,
-      createStreamMs: t3 - t2,
-      firstAckMs: t4 - t3,
-      closeMs: t5 - t4,
-    },
-  };
+  return { steps: stepsBetween(t0, t1, t2, t3, t4, t5) };
 }
 
 async function runOfficial(target: StartupTarget): Promise<StartupSample> {
@@ -115,16 +118,7 @@ async function runOfficial(target: StartupTarget): Promise<StartupSample> {
   const t4 = performance.now();
   await stream.close();
   const t5 = performance.now();
-  return {
-    steps: {
-      bootMs: t0,
-      importMs: t1 - t0,
-      ctorMs: t2 - t1,
-      createStreamMs: t3 - t2,
-      firstAckMs: t4 - t3,
-      closeMs: t5 - t4,
-    },
-  };
+  return { steps: stepsBetween(t0, t1, t2, t3, t4, t5) };
 }
 
 async function runGrpcImport(): Promise<StartupSample> {
