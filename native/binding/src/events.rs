@@ -14,10 +14,7 @@ use crate::errors::NativeErrorInfo;
 /// What happened, queued from any thread.
 pub enum Event {
     /// The core needs headers for a connection attempt; answer with `provideHeaders(requestId, …)`.
-    Headers {
-        request_id: u32,
-        after_auth_rejection: bool,
-    },
+    Headers { request_id: u32, after_auth_rejection: bool },
     /// Acks arrived; the highest is read from the coalescer on the JS thread.
     Ack,
     Lifecycle(Lifecycle),
@@ -116,10 +113,7 @@ impl EventSender {
     /// Releases the JS function once the stream has ended, so it no longer keeps the process alive.
     /// Events already queued are still delivered; later ones are dropped.
     pub fn release(&self) {
-        self.function
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        self.function.lock().unwrap_or_else(|e| e.into_inner()).take();
     }
 
     /// Records an acknowledged core offset and schedules one JS call when none is pending.

@@ -62,10 +62,7 @@ impl HeadersRequests {
     pub fn close(&self) {
         self.closed.store(true, Ordering::SeqCst);
         // Dropping the senders wakes every waiting attempt with "the stream ended".
-        self.pending
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        self.pending.lock().unwrap_or_else(|e| e.into_inner()).clear();
     }
 
     fn forget(&self, id: u32) {

@@ -10,13 +10,13 @@ use napi_derive::napi;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::Instrument;
 use zerobus_native_helpers::failure_text::parse_core_error;
+use zerobus_native_helpers::held_records::HeldRecords;
 use zerobus_native_helpers::lifecycle::{self, Registration};
 use zerobus_native_helpers::{ErrorInfo, ErrorOrigin, Lifecycle, StreamSettings, TlsSettings};
 
 use crate::errors::{to_napi, NativeErrorInfo};
 use crate::events::{Event, EventFunction, EventSender, NativeEvent};
 use crate::headers::{is_reconnection_refusal, HeadersRequests, JsHeadersProvider};
-use zerobus_native_helpers::held_records::HeldRecords;
 
 /// Settings of one stream (validated by the TS layer before they get here).
 #[napi(object)]
@@ -76,10 +76,7 @@ pub struct NativeStream {
 impl NativeStream {
     /// Prepares a stream (no I/O); `onEvent` receives every event of it (see `NativeEvent`).
     #[napi(constructor)]
-    pub fn new(
-        config: NativeStreamConfig,
-        on_event: Function<NativeEvent, ()>,
-    ) -> napi::Result<Self> {
+    pub fn new(config: NativeStreamConfig, on_event: Function<NativeEvent, ()>) -> napi::Result<Self> {
         zerobus_native_helpers::log_forwarding::install();
         let acks = Arc::new(zerobus_native_helpers::AckCoalescer::default());
         let callback_acks = Arc::clone(&acks);
@@ -123,21 +120,10 @@ impl NativeStream {
     /// with the server's stream id (null if the core did not report it).
     #[napi]
     pub async fn open(&self) -> napi::Result<Option<String>> {
-        let settings = self
-            .settings
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
-        let receiver = self
-            .receiver
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let settings = self.settings.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let receiver = self.receiver.lock().unwrap_or_else(|e| e.into_inner()).take();
         let (Some(settings), Some(receiver)) = (settings, receiver) else {
-            return Err(to_napi(&ErrorInfo::binding(
-                "invalid_state",
-                "the stream was already opened",
-            )));
+            return Err(to_napi(&ErrorInfo::binding("invalid_state", "the stream was already opened")));
         };
         let lifecycle_events = self.events.clone();
         // The creation's own event is dispatched synchronously while `build` runs, so the id is known
@@ -153,13 +139,8 @@ impl NativeStream {
                 *sink_last_failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(text);
             }
             event => {
-                if let Lifecycle::Connected {
-                    stream_id,
-                    recovered: false,
-                } = &event
-                {
-                    *sink_created_id.lock().unwrap_or_else(|e| e.into_inner()) =
-                        Some(stream_id.clone());
+                if let Lifecycle::Connected { stream_id, recovered: false } = &event {
+                    *sink_created_id.lock().unwrap_or_else(|e| e.into_inner()) = Some(stream_id.clone());
                 }
                 lifecycle_events.send(Event::Lifecycle(event));
             }
@@ -205,15 +186,7 @@ impl NativeStream {
         })?;
         let events = self.events.clone();
         napi::bindgen_prelude::spawn(
-            drive(
-                stream,
-                receiver,
-                events,
-                registration,
-                aborted,
-                last_failure,
-            )
-            .instrument(span),
+            drive(stream, receiver, events, registration, aborted, last_failure).instrument(span),
         );
         let stream_id = created_id.lock().unwrap_or_else(|e| e.into_inner()).take();
         Ok(stream_id)
@@ -301,12 +274,7 @@ impl NativeStream {
     pub fn abort(&self) {
         self.aborted.send_replace(true);
         self.headers.close();
-        if self
-            .receiver
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
-        {
+        if self.receiver.lock().unwrap_or_else(|e| e.into_inner()).is_some() {
             self.events.release(); // never opened: no task will release it
         }
     }
@@ -343,10 +311,7 @@ impl NativeStream {
 
     fn queue(&self, command: Command) -> napi::Result<()> {
         self.commands.send(command).map_err(|_| {
-            to_napi(&ErrorInfo::binding(
-                "stream_closed",
-                "the native stream has ended",
-            ))
+            to_napi(&ErrorInfo::binding("stream_closed", "the native stream has ended"))
         })
     }
 }
@@ -391,11 +356,7 @@ fn live_failure(error: &ZerobusError, last_failure: &Mutex<Option<String>>) -> E
     if !is_reconnection_refusal(error) {
         return ErrorInfo::from_core(error, ErrorOrigin::LiveStream);
     }
-    match last_failure
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take()
-    {
+    match last_failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
         Some(text) => ErrorInfo::from_core(&parse_core_error(&text), ErrorOrigin::LiveStream),
         None => ErrorInfo::binding(
             "unavailable",

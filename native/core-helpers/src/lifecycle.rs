@@ -78,10 +78,7 @@ impl Registration {
 
 impl Drop for Registration {
     fn drop(&mut self) {
-        sinks()
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&self.0);
+        sinks().lock().unwrap_or_else(|e| e.into_inner()).remove(&self.0);
     }
 }
 
@@ -89,20 +86,13 @@ impl Drop for Registration {
 pub fn register(sink: Sink) -> Registration {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     let key = NEXT.fetch_add(1, Ordering::Relaxed);
-    sinks()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, sink);
+    sinks().lock().unwrap_or_else(|e| e.into_inner()).insert(key, sink);
     Registration(key)
 }
 
 /// Delivers an event to the stream registered under `key`, if it is still there.
 pub fn dispatch(key: u64, event: Lifecycle) {
-    let sink = sinks()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-        .cloned();
+    let sink = sinks().lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned();
     if let Some(sink) = sink {
         sink(event);
     }
@@ -116,22 +106,13 @@ mod tests {
     fn recognises_the_supervisor_events() {
         assert_eq!(
             classify("Successfully created stream", Some("s-1")),
-            Some(Lifecycle::Connected {
-                stream_id: "s-1".into(),
-                recovered: false
-            })
+            Some(Lifecycle::Connected { stream_id: "s-1".into(), recovered: false })
         );
         assert_eq!(
             classify("Successfully recovered stream", Some("s-2")),
-            Some(Lifecycle::Connected {
-                stream_id: "s-2".into(),
-                recovered: true
-            })
+            Some(Lifecycle::Connected { stream_id: "s-2".into(), recovered: true })
         );
-        assert_eq!(
-            classify("Stream lost; starting recovery", None),
-            Some(Lifecycle::RecoveryStarted)
-        );
+        assert_eq!(classify("Stream lost; starting recovery", None), Some(Lifecycle::RecoveryStarted));
         assert_eq!(classify("Successfully created stream", None), None);
         assert_eq!(classify("Closing stream", Some("s-1")), None);
         assert_eq!(
@@ -139,13 +120,8 @@ mod tests {
             Some(Lifecycle::LeftAfterCloseSignal)
         );
         assert_eq!(
-            classify(
-                "Stream failure detected: Stream is closed: code: 'x'",
-                Some("s-1")
-            ),
-            Some(Lifecycle::FailureDetected(
-                "Stream is closed: code: 'x'".into()
-            ))
+            classify("Stream failure detected: Stream is closed: code: 'x'", Some("s-1")),
+            Some(Lifecycle::FailureDetected("Stream is closed: code: 'x'".into()))
         );
     }
 
@@ -158,9 +134,6 @@ mod tests {
         let key = registration.key();
         drop(registration);
         dispatch(key, Lifecycle::RecoveryStarted);
-        assert_eq!(
-            seen.lock().unwrap().as_slice(),
-            &[Lifecycle::RecoveryStarted]
-        );
+        assert_eq!(seen.lock().unwrap().as_slice(), &[Lifecycle::RecoveryStarted]);
     }
 }
