@@ -25,8 +25,9 @@ export type WorkloadName = "singles" | "batches";
 export interface RunRequest {
   type: "run";
   port: number;
-  /** The server's CA when it speaks TLS (the clients of the side-by-side rows). */
+  /** The server's CA when it speaks TLS (the clients of the side-by-side rows), and a file holding it. */
   ca?: string;
+  caFile?: string;
   workload: WorkloadName;
   singles: number;
   batchRecords: number;
@@ -68,7 +69,8 @@ function build(request: RunRequest): Workload {
 
 function run(request: RunRequest): Promise<Timing> {
   if (client.takes === "target") {
-    const target = request.ca === undefined ? { port: request.port } : { port: request.port, ca: request.ca };
+    const { port, ca, caFile } = request;
+    const target = ca === undefined || caFile === undefined ? { port } : { port, ca, caFile };
     return client.run(target, build(request));
   }
   return client.run(request.port, build(request));

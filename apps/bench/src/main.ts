@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { generateTls } from "@zerobus/mock-server";
 import type { WorkloadName } from "./client-process.js";
 import { ClientRunner } from "./client-runner.js";
 import { formatMemoryTable } from "./memory/memory-table.js";
@@ -79,8 +78,8 @@ const targets: Target[] = [
 
 /** The throughput workloads (singles and batches), every client interleaved round by round, over TLS. */
 async function runThroughput(): Promise<void> {
-  const tls = await generateTls();
-  const server = await ServerProcess.start({ cert: tls.cert, key: tls.key });
+  const tls = await ServerProcess.startTls();
+  const { server } = tls;
   // One process per client and workload: a run of a million batched records leaves a heap that slows the
   // next single-record run of the same process, whoever the client.
   const runners = new Map<string, ClientRunner>();
@@ -98,7 +97,13 @@ async function runThroughput(): Promise<void> {
       for (const name of clientNames) {
         if (unavailable.has(name)) continue;
         const client = runners.get(`${workload}/${name}`) as ClientRunner;
-        const outcome = await client.run({ port: server.port, ca: tls.ca, workload, ...sizes });
+        const outcome = await client.run({
+          port: server.port,
+          ca: tls.ca,
+          caFile: tls.caFile,
+          workload,
+          ...sizes,
+        });
         if ("unavailable" in outcome) {
           unavailable.set(name, outcome.unavailable);
           console.log(`  ${name}: not available (${outcome.unavailable})`);
@@ -135,7 +140,7 @@ async function runThroughput(): Promise<void> {
     }
   }
   for (const runner of runners.values()) runner.stop();
-  await server.stop();
+  await tls.stop();
   const outcomes = evaluateTargets(results, targets);
   console.log();
   console.log(formatTable(results, outcomes, unavailable));

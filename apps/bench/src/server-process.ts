@@ -1,10 +1,24 @@
 import { type ChildProcess, fork } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generateTls } from "@zerobus/mock-server";
 
 /** What the bench server measured since the previous report. */
 export interface ServerReport {
   records: number;
   requests: number;
   cpuMs: number;
+}
+
+/** A TLS bench server (see {@link ServerProcess.startTls}). */
+export interface TlsBenchServer {
+  readonly server: ServerProcess;
+  /** PEM of the CA that signed the server's certificate. */
+  readonly ca: string;
+  /** A file holding {@link ca}. */
+  readonly caFile: string;
+  stop(): Promise<void>;
 }
 
 /** The bench server in its own process, so its CPU does not compete inside the client's event loop. */
@@ -31,6 +45,27 @@ export class ServerProcess {
       });
     });
     return new ServerProcess(child, port);
+  }
+
+  /**
+   * Starts the server over TLS with a fresh CA and leaf; the CA's PEM goes to our clients (`tls.ca`), the
+   * file holding it to the official binary (`SSL_CERT_FILE`). `stop` also removes that file.
+   */
+  static async startTls(): Promise<TlsBenchServer> {
+    const tls = await generateTls();
+    const dir = await mkdtemp(join(tmpdir(), "zerobus-bench-"));
+    const caFile = join(dir, "ca.pem");
+    await writeFile(caFile, tls.ca);
+    const server = await ServerProcess.start({ cert: tls.cert, key: tls.key });
+    return {
+      server,
+      ca: tls.ca,
+      caFile,
+      stop: async () => {
+        await server.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
   }
 
   /** Counters since the last report (each run asks once at its end). */

@@ -1,6 +1,3 @@
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { loadOfficialBinary } from "../memory/official-binary.js";
 import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
@@ -23,13 +20,11 @@ export async function runOfficial(
   target: BenchTarget,
   workload: Workload,
 ): Promise<Timing> {
-  if (target.ca === undefined) throw new ClientUnavailable("the official binary speaks TLS only");
+  if (target.caFile === undefined) throw new ClientUnavailable("the official binary speaks TLS only");
   const load = loadOfficialBinary();
   if ("unavailable" in load) throw new ClientUnavailable(load.unavailable);
-  const caFile = join(tmpdir(), `zerobus-bench-ca-${process.pid}.pem`);
-  writeFileSync(caFile, target.ca);
   // Read when the binary builds its TLS configuration, for each new SDK.
-  process.env.SSL_CERT_FILE = caFile;
+  process.env.SSL_CERT_FILE = target.caFile;
   const { binary } = load;
   const sdk = new binary.ZerobusSdk(endpointOf(target), "https://127.0.0.1:1");
   const units = workload.kind === "singles" ? workload.records.length : workload.batches.length;

@@ -1,4 +1,5 @@
 import { ZerobusSdk } from "@zerobus/sdk";
+import { constructSdk } from "../sdk-for.js";
 import type { Timing } from "../timing.js";
 import type { Workload } from "../workload.js";
 import { ingestAwaited } from "../workload.js";
@@ -16,16 +17,8 @@ export async function runSdkStrings(
   target: BenchTarget,
   workload: Workload,
 ): Promise<Timing> {
-  let sdk: ZerobusSdk;
-  try {
-    sdk = new ZerobusSdk(endpointOf(target), undefined, {
-      backend,
-      workspaceId: "1",
-      ...(target.ca === undefined ? { allowInsecure: true } : { tls: { ca: target.ca } }),
-    });
-  } catch (error) {
-    throw new ClientUnavailable(error instanceof Error ? error.message : String(error));
-  }
+  const sdk = constructSdk(ZerobusSdk, backend, endpointOf(target), target.ca);
+  if ("unavailable" in sdk) throw new ClientUnavailable(sdk.unavailable);
   const stream = await sdk.createStreamWithHeadersProvider("bench.default.t", { getHeaders: () => ({}) });
   const timing = await ingestAwaited(stream, workload);
   await stream.close();

@@ -3,6 +3,8 @@ export interface BenchTarget {
   readonly port: number;
   /** PEM of the CA that signed the server's certificate; absent for a plaintext server. */
   readonly ca?: string;
+  /** A file holding {@link ca} (the official binary reads its CA from `SSL_CERT_FILE`). */
+  readonly caFile?: string;
 }
 
 /** `https://127.0.0.1:<port>` with a CA, else `http://…`. */

@@ -1,4 +1,5 @@
 import { ZerobusSdk } from "@zerobus/sdk";
+import { constructSdk } from "../sdk-for.js";
 import { loadOfficialBinary } from "./official-binary.js";
 
 /** Where and what a W5 client streams. */
@@ -76,16 +77,8 @@ async function openOfficial(target: MemoryTarget): Promise<MemoryClientOpen> {
 }
 
 async function openOurs(backend: "native" | "js", target: MemoryTarget): Promise<MemoryClientOpen> {
-  let sdk: ZerobusSdk;
-  try {
-    sdk = new ZerobusSdk(target.endpoint, undefined, {
-      backend,
-      workspaceId: "1",
-      tls: { ca: target.caPem },
-    });
-  } catch (error) {
-    return { unavailable: error instanceof Error ? error.message : String(error) };
-  }
+  const sdk = constructSdk(ZerobusSdk, backend, target.endpoint, target.caPem);
+  if ("unavailable" in sdk) return sdk;
   const options = {
     maxInflightRecords: 2 * target.records,
     maxInflightBytes: GIB,

@@ -1,10 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { generateTls } from "@zerobus/mock-server";
 import { ServerProcess } from "../server-process.js";
 import type { MemoryReply, MemoryRunRequest } from "./memory-client-process.js";
 import type { MemoryClientName } from "./memory-clients.js";
@@ -59,16 +55,13 @@ export async function runMemoryWorkloads(
   workloads: readonly MemoryWorkload[],
   log: (line: string) => void,
 ): Promise<MemoryResult[]> {
-  const tls = await generateTls();
-  const dir = await mkdtemp(join(tmpdir(), "zerobus-bench-w5-"));
-  const caFile = join(dir, "ca.pem");
-  await writeFile(caFile, tls.ca);
-  const server = await ServerProcess.start({ cert: tls.cert, key: tls.key });
+  const tls = await ServerProcess.startTls();
+  const { server } = tls;
   const results: MemoryResult[] = [];
   try {
     for (const workload of workloads) {
       for (const client of MEMORY_CLIENTS) {
-        const result = await runOne(server, workload, client, tls.ca, caFile);
+        const result = await runOne(server, workload, client, tls.ca, tls.caFile);
         results.push(result);
         log(
           result.outcome === "unavailable"
@@ -78,8 +71,7 @@ export async function runMemoryWorkloads(
       }
     }
   } finally {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await tls.stop();
   }
   return results;
 }

@@ -14,6 +14,7 @@
  */
 
 import type { OfficialStream } from "../memory/official-types.js";
+import { constructSdk } from "../sdk-for.js";
 
 /** The W6 clients, in the order they run within a round. */
 export type StartupClientName = "sdk-js" | "sdk-native" | "official" | "grpcjs-import";
@@ -66,17 +67,8 @@ async function runOurs(backend: "js" | "native", target: StartupTarget): Promise
   const t0 = performance.now();
   const { ZerobusSdk } = await import("@zerobus/sdk");
   const t1 = performance.now();
-  let sdk: InstanceType<typeof ZerobusSdk>;
-  try {
-    sdk = new ZerobusSdk(target.endpoint, undefined, {
-      backend,
-      workspaceId: "1",
-      tls: { ca: target.caPem },
-    });
-  } catch (error) {
-    // `backend: "native"` throws native_unavailable from the constructor when the addon is not built.
-    return { unavailable: error instanceof Error ? error.message : String(error) };
-  }
+  const sdk = constructSdk(ZerobusSdk, backend, target.endpoint, target.caPem);
+  if ("unavailable" in sdk) return sdk;
   const t2 = performance.now();
   const stream = await sdk.createStreamWithHeadersProvider(TABLE, {
     getHeaders: () => ({ authorization: "Bearer bench" }),

@@ -1,9 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateTls } from "@zerobus/mock-server";
 import { ServerProcess } from "../server-process.js";
 import type { StartupClientName, StartupSample, StartupSteps, StartupTarget } from "./startup-child.js";
 
@@ -40,11 +36,8 @@ export async function runStartupWorkload(
   samples: number,
   log: (line: string) => void,
 ): Promise<StartupResult[]> {
-  const tls = await generateTls();
-  const dir = await mkdtemp(join(tmpdir(), "zerobus-bench-w6-"));
-  const caFile = join(dir, "ca.pem");
-  await writeFile(caFile, tls.ca);
-  const server = await ServerProcess.start({ cert: tls.cert, key: tls.key });
+  const tls = await ServerProcess.startTls();
+  const { server, caFile } = tls;
   const target: StartupTarget = { endpoint: `https://127.0.0.1:${server.port}`, caPem: tls.ca };
   const measured = new Map<StartupClientName, StartupMeasure[]>(STARTUP_CLIENTS.map((c) => [c, []]));
   const unavailable = new Map<StartupClientName, string>();
@@ -84,8 +77,7 @@ export async function runStartupWorkload(
       }
     }
   } finally {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await tls.stop();
   }
   return STARTUP_CLIENTS.map((client): StartupResult => {
     const reason = unavailable.get(client);
