@@ -129,20 +129,23 @@ describe("decodeResponse", () => {
   });
 });
 
-/** The reference: the same decision taken on protobuf-es's `fromBinary` of the generated schema. */
+/**
+ * The reference: the same decision taken on protobuf-es's `fromBinary` of the generated schema. A message
+ * `decodeResponse` refused is refused here too when its wire types are wrong (refused before decoding, as
+ * prost does) or protobuf-es cannot decode it either; a refusal of anything protobuf-es decodes throws.
+ */
 function withProtobufEs(bytes: Uint8Array): ServerMessage {
-  const malformed = decodeResponse(bytes);
-  if (malformed.kind === "malformed" && !malformed.reason.includes("without a payload")) {
-    // Wrong wire types are refused before decoding (prost does); other refusals must be real decode errors.
+  const ours = decodeResponse(bytes);
+  if (ours.kind === "malformed" && !ours.reason.includes("without a payload")) {
+    if (ours.reason.includes("wrong wire types")) return ours;
     let decodes = true;
     try {
       fromBinary(EphemeralStreamResponseSchema, bytes);
     } catch {
       decodes = false;
     }
-    return decodes && !malformed.reason.includes("wrong wire types")
-      ? { kind: "ack", upTo: -999n }
-      : malformed;
+    if (decodes) throw new Error(`refused bytes protobuf-es decodes: ${ours.reason}`);
+    return ours;
   }
   const payload = fromBinary(EphemeralStreamResponseSchema, bytes).payload;
   switch (payload.case) {

@@ -9,7 +9,8 @@ export type ServerMessage =
   | { readonly kind: "malformed"; readonly reason: string };
 
 /**
- * Decodes an `EphemeralStreamResponse` (server messages are few: at most one per request sent). Never throws: bytes that do not decode, or a message without a payload, come back as
+ * Decodes an `EphemeralStreamResponse` (server messages are few: at most one per request sent). Never
+ * throws: bytes that do not decode, or a message without a payload, come back as
  * `malformed`, which the connection treats as a protocol error (PROTOCOL.md B §1.8) rather than letting
  * grpc-js turn a throw into an INTERNAL status of its own.
  */

@@ -216,13 +216,9 @@ export class LandingQueue {
       let next = 0;
       for (; offset < end; offset++) {
         const stored = this.#ring.storedAt(offset);
-        if (!(stored instanceof HeldPayload)) {
-          payloads.push(undefined);
-          next += this.#ring.recordCountAt(offset);
-          continue;
-        }
         const count = this.#ring.recordCountAt(offset);
-        payloads.push(stored.batch ? records.slice(next, next + count) : (records[next] as WireRecord));
+        if (!(stored instanceof HeldPayload)) payloads.push(undefined);
+        else payloads.push(stored.batch ? records.slice(next, next + count) : (records[next] as WireRecord));
         next += count;
       }
     }
