@@ -7,9 +7,10 @@ import { runStream } from "./clients/stream.js";
 import type { BenchTarget } from "./clients/target.js";
 import { ClientUnavailable } from "./clients/target.js";
 import { runWorkerFloor } from "./clients/worker-floor.js";
-import { batchesOf, makeRecords } from "./records.js";
+import { batchesOf, makeRecords, makeSizedRecords } from "./records.js";
 import type { Timing } from "./timing.js";
 import type { Workload } from "./workload.js";
+import { payloadBytes } from "./workload.js";
 
 /**
  * A bench client in its own process (`fork`), one per client and workload, kept alive across rounds: one
@@ -18,8 +19,15 @@ import type { Workload } from "./workload.js";
  * `run` messages; each builds its workload fresh, runs it and answers with the timing.
  */
 
-/** A workload by name, built in the client process. */
-export type WorkloadName = "singles" | "batches";
+/** The workload of one run, built in the client process (a case of `cases.ts`, its record count capped). */
+export interface WorkloadSpec {
+  kind: "singles" | "batches";
+  records: number;
+  /** Bytes of each record; undefined for the JSON records of about 100 bytes. */
+  recordBytes: number | undefined;
+  batchSize: number;
+  outstanding: number;
+}
 
 /** What the parent asks. */
 export interface RunRequest {
@@ -28,10 +36,12 @@ export interface RunRequest {
   /** The server's CA when it speaks TLS (the clients of the side-by-side rows), and a file holding it. */
   ca?: string;
   caFile?: string;
-  workload: WorkloadName;
-  singles: number;
-  batchRecords: number;
-  batchSize: number;
+  workload: WorkloadSpec;
+}
+
+/** What a run answers: its timing and the payload it carried. */
+export interface RunReply extends Timing {
+  payloadBytes: number;
 }
 
 /** A client of JSON text (a {@link Workload}) on a plaintext port, or on a target (TLS when it has a CA). */
@@ -61,19 +71,25 @@ function clientNamed(name: string | undefined): Client {
 }
 const client = clientNamed(process.argv[2]);
 
-function build(request: RunRequest): Workload {
-  return request.workload === "singles"
-    ? { kind: "singles", records: makeRecords(request.singles) }
-    : { kind: "batches", batches: batchesOf(makeRecords(request.batchRecords), request.batchSize) };
+function build(spec: WorkloadSpec): Workload {
+  const records =
+    spec.recordBytes === undefined
+      ? makeRecords(spec.records)
+      : makeSizedRecords(spec.records, spec.recordBytes);
+  return spec.kind === "singles"
+    ? { kind: "singles", records, outstanding: spec.outstanding }
+    : { kind: "batches", batches: batchesOf(records, spec.batchSize), outstanding: spec.outstanding };
 }
 
-function run(request: RunRequest): Promise<Timing> {
+async function run(request: RunRequest): Promise<RunReply> {
+  const workload = build(request.workload);
+  const bytes = payloadBytes(workload);
   if (client.takes === "target") {
     const { port, ca, caFile } = request;
     const target = ca === undefined || caFile === undefined ? { port } : { port, ca, caFile };
-    return client.run(target, build(request));
+    return { ...(await client.run(target, workload)), payloadBytes: bytes };
   }
-  return client.run(request.port, build(request));
+  return { ...(await client.run(request.port, workload)), payloadBytes: bytes };
 }
 
 process.on("message", (request: RunRequest) => {

@@ -1,7 +1,6 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { once } from "node:events";
-import type { RunRequest } from "./client-process.js";
-import type { Timing } from "./timing.js";
+import type { RunReply, RunRequest } from "./client-process.js";
 
 /** One client process (see `client-process.ts`), driven by the parent one run at a time. */
 export class ClientRunner {
@@ -24,19 +23,23 @@ export class ClientRunner {
   }
 
   /** One run; `{ unavailable }` when the client cannot run on this machine (its row says so). */
-  async run(request: Omit<RunRequest, "type">): Promise<Timing | { unavailable: string }> {
+  async run(request: Omit<RunRequest, "type">): Promise<RunReply | { unavailable: string }> {
     this.#child.send({ type: "run", ...request });
-    const [reply] = (await once(this.#child, "message")) as [{ type: string; message?: string } & Timing];
+    const [reply] = (await once(this.#child, "message")) as [{ type: string; message?: string } & RunReply];
     if (reply.type === "unavailable") return { unavailable: reply.message ?? "not available" };
     if (reply.type !== "timing") throw new Error(`${this.name}: ${reply.message ?? "failed"}`);
     return {
       ms: reply.ms,
       cpuMs: reply.cpuMs,
+      payloadBytes: reply.payloadBytes,
       ...(reply.outOfOrder === undefined ? {} : { outOfOrder: reply.outOfOrder }),
     };
   }
 
-  stop(): void {
+  /** Ends the process and waits for it to exit. */
+  async stopAndWait(): Promise<void> {
+    const exited = once(this.#child, "exit");
     this.#child.disconnect();
+    await exited;
   }
 }

@@ -43,3 +43,27 @@ export function batchesOf(records: readonly string[], size: number): string[][] 
   for (let i = 0; i < records.length; i += size) batches.push(records.slice(i, i + size));
   return batches;
 }
+
+/** A scratch buffer the sized records are written into, so each is read out as one flat string. */
+const scratch = Buffer.alloc(64 * 1024);
+
+/**
+ * `count` distinct JSON records of exactly `recordBytes` bytes each (`{"id":…,"device":"…","pad":"…"}`),
+ * numbered from `firstId`. Each is a flat one-byte string read out of a buffer (no rope left from
+ * concatenation), as text a caller read from the wire would be.
+ */
+export function makeSizedRecords(count: number, recordBytes: number, firstId = 0): string[] {
+  const records = new Array<string>(count);
+  for (let i = 0; i < count; i++) {
+    const id = firstId + i;
+    const head = `{"id":${id},"device":"sensor-${(id % 10_000).toString().padStart(4, "0")}","pad":"`;
+    const padBytes = recordBytes - head.length - 2;
+    if (padBytes < 0) throw new Error(`a record of ${recordBytes} bytes cannot hold id ${id}`);
+    let at = scratch.write(head, 0, "latin1");
+    scratch.fill(97 + (id % 26), at, at + padBytes);
+    at += padBytes;
+    at += scratch.write('"}', at, "latin1");
+    records[i] = scratch.toString("latin1", 0, at);
+  }
+  return records;
+}

@@ -3,8 +3,8 @@ import { deferred } from "../deferred.js";
 import { openRawH2Stream, type RawH2Stream } from "../raw-h2-stream.js";
 import { frameInHeadRoom, HEAD_ROOM, worstCaseBytes, writeRepeatedRecord } from "../repeated-records.js";
 import type { Timing } from "../timing.js";
-import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
+import { ingestInCallOrder } from "../workload.js";
 import type { BenchTarget } from "./target.js";
 
 /** Bytes of records gathered into one request before it is sent (what backend-js does between sends). */
@@ -29,16 +29,18 @@ export async function runApiFloor(target: BenchTarget, workload: Workload): Prom
   const floor = new FloorStream(raw, (wireOffset) => {
     lastSent = wireOffset;
   });
-  const stop = startTiming();
-  if (workload.kind === "singles") {
-    for (const record of workload.records) await floor.ingestRecord(record);
-  } else {
-    for (const batch of workload.batches) await floor.ingestRecords(batch);
-  }
-  ended = true;
-  await floor.sendPending();
-  await done.promise;
-  const timing = stop();
+  const timing = await ingestInCallOrder(
+    {
+      ingestRecord: (record) => floor.ingestRecord(record),
+      ingestRecords: (records) => floor.ingestRecords(records),
+      flush: async () => {
+        ended = true;
+        await floor.sendPending();
+        await done.promise;
+      },
+    },
+    workload,
+  );
   raw.end();
   return timing;
 }

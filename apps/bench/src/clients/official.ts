@@ -2,6 +2,7 @@ import { loadOfficialBinary } from "../memory/official-binary.js";
 import type { Timing } from "../timing.js";
 import { startTiming } from "../timing.js";
 import type { Workload } from "../workload.js";
+import { ingestInCallOrder } from "../workload.js";
 import type { BenchTarget } from "./target.js";
 import { ClientUnavailable, endpointOf } from "./target.js";
 
@@ -11,9 +12,10 @@ export type OfficialMode = "awaited" | "pipelined";
 /**
  * `official` / `official-pipelined`: the official SDK's native binary 1.3.0 (loaded directly, see
  * `memory/official-binary.ts`), always over TLS, trusting the server's CA through `SSL_CERT_FILE`.
- * `awaited` awaits each `ingestRecordOffset` / `ingestRecordsOffset` (which resolve once the record is
- * queued) one by one; `pipelined` starts every call at once, then awaits them all and counts how many
- * offsets do not follow call order. Both end with a flush.
+ * `awaited` keeps the workload's `outstanding` calls of `ingestRecordOffset` / `ingestRecordsOffset` (which
+ * resolve once the record is queued) in flight, 1 being each awaited one by one as its README's examples
+ * do; `pipelined` starts every call at once, then awaits them all. Both count the offsets that do not
+ * follow call order and end with a flush.
  */
 export async function runOfficial(
   mode: OfficialMode,
@@ -40,24 +42,29 @@ export async function runOfficial(
       ],
     },
   );
-  const stop = startTiming();
-  let outOfOrder = 0;
   if (mode === "awaited") {
-    if (workload.kind === "singles") {
-      for (const record of workload.records) await stream.ingestRecordOffset(record);
-    } else {
-      for (const batch of workload.batches) await stream.ingestRecordsOffset([...batch]);
-    }
-  } else {
-    const calls =
-      workload.kind === "singles"
-        ? workload.records.map((record) => stream.ingestRecordOffset(record))
-        : workload.batches.map((batch) => stream.ingestRecordsOffset([...batch]));
-    const offsets = await Promise.all(calls);
-    offsets.forEach((offset, call) => {
-      if (offset === null || BigInt(offset) !== BigInt(call)) outOfOrder++;
-    });
+    const timing = await ingestInCallOrder(
+      {
+        ingestRecord: (record) => stream.ingestRecordOffset(record),
+        // The addon copies the array's strings into Rust; it never keeps or changes the array.
+        ingestRecords: (records) => stream.ingestRecordsOffset(records as string[]),
+        flush: () => stream.flush(),
+      },
+      workload,
+    );
+    await stream.close();
+    return timing;
   }
+  const stop = startTiming();
+  const calls =
+    workload.kind === "singles"
+      ? workload.records.map((record) => stream.ingestRecordOffset(record))
+      : workload.batches.map((batch) => stream.ingestRecordsOffset(batch as string[]));
+  const offsets = await Promise.all(calls);
+  let outOfOrder = 0;
+  offsets.forEach((offset, call) => {
+    if (offset === null || BigInt(offset) !== BigInt(call)) outOfOrder++;
+  });
   await stream.flush();
   const timing = stop();
   await stream.close();

@@ -3,7 +3,7 @@ import { resolveStreamOptions, silentLogger } from "@zerobus/core";
 import { StreamRegistry } from "@zerobus/core/internal";
 import type { Timing } from "../timing.js";
 import type { Workload } from "../workload.js";
-import { ingestAwaited } from "../workload.js";
+import { ingestInCallOrder } from "../workload.js";
 import type { BenchTarget } from "./target.js";
 import { ClientUnavailable, endpointOf } from "./target.js";
 
@@ -19,8 +19,8 @@ async function backendFactory(backend: BenchBackend): Promise<CreateBackend> {
 
 /**
  * `stream-js` / `stream-native`: the core stream of `@zerobus/core/internal` over one backend's connections
- * (what the SDK runs, without its argument checks and encoding), validation off, each ingest call awaited
- * one by one, then a flush: what the floors are compared with. Returns the time from the first ingest
+ * (what the SDK runs, without its argument checks and encoding), validation off, the workload's calls in
+ * flight (1: each awaited one by one), then a flush: what the floors are compared with. Returns the time from the first ingest
  * call to the end of the flush.
  */
 export async function runStream(
@@ -42,7 +42,7 @@ export async function runStream(
   const stream = await streams.openStream({ tableName: "bench.default.t" }, options, {
     getHeaders: () => ({}),
   });
-  const timing = await ingestAwaited(stream, workload);
+  const timing = await ingestInCallOrder(stream, workload);
   await stream.close();
   await streams.close();
   return timing;

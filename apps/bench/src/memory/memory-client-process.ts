@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import { makeSizedRecords } from "../records.js";
 import type { MemoryClientName, MemoryStream } from "./memory-clients.js";
 import { openMemoryClient } from "./memory-clients.js";
-import { makeBatch } from "./memory-records.js";
 import type { MemoryFigures } from "./memory-sampler.js";
 import { collectGarbage, RssSampler, readMemory } from "./memory-sampler.js";
 import { nativeAllocatorLiveBytes } from "./native-allocator.js";
@@ -68,7 +68,7 @@ async function run(request: MemoryRunRequest): Promise<void> {
   const started = performance.now();
   for (let first = 0, call = 0; first < request.records; first += request.batchSize, call++) {
     const count = Math.min(request.batchSize, request.records - first);
-    await stream.ingestBatch(makeBatch(first, count, request.recordBytes));
+    await stream.ingestBatch(makeSizedRecords(count, request.recordBytes, first));
     if (call % 10 === 0) sampler.sample();
   }
   sampler.sample();

@@ -1,3 +1,4 @@
+import { atMost, type Verdict, verdictLine, within } from "../verdict.js";
 import type { MemoryFigures } from "./memory-sampler.js";
 import type { MemoryResult } from "./memory-workload.js";
 
@@ -98,47 +99,68 @@ export function formatMemoryTable(results: readonly MemoryResult[]): string {
     "",
     ...after,
     "",
-    ...targets(results),
+    ...memoryVerdicts(results).map(verdictLine),
+    ...settingsLines(results),
   ].join("\n");
 }
 
-function targets(results: readonly MemoryResult[]): string[] {
+/**
+ * W5's targets (issue #15), per workload: native / official peak RSS above idle (≤ 1.2), js against 2 ×
+ * payload + 64 B per record (≤ 1), and each client's heap + external (+ Rust) after the acks against idle
+ * (within 10 %).
+ */
+export function memoryVerdicts(results: readonly MemoryResult[]): Verdict[] {
   const measured = results.filter((result): result is Measured => result.outcome === "measured");
-  const lines: string[] = [];
+  const verdicts: Verdict[] = [];
   const peakOf = (result: Measured) => result.peakRssUnacked - result.idle.rss;
   for (const label of new Set(results.map((result) => result.workload.label))) {
     const of = (client: string) => measured.find((r) => r.workload.label === label && r.client === client);
     const official = of("official");
     const native = of("native");
     const js = of("js");
-    if (native && official) {
-      const ratio = peakOf(native) / peakOf(official);
-      lines.push(
-        `${label}: native / official peak RSS above idle: ${ratio.toFixed(2)}× (target ≤ 1.2) ${ratio <= 1.2 ? "ok" : "MISSED"}`,
-      );
-    } else {
-      lines.push(
-        `${label}: native / official: not available (${!official ? "official" : "native"} did not run)`,
-      );
-    }
-    if (js) {
-      const budget = 2 * js.workload.records * js.workload.recordBytes + 64 * js.workload.records;
-      const ratio = peakOf(js) / budget;
-      lines.push(
-        `${label}: js peak RSS above idle / (2 × payload + 64 B/record = ${mib(budget)} MiB): ${ratio.toFixed(2)}× (target ≤ 1.0) ${ratio <= 1 ? "ok" : "MISSED"}`,
-      );
-    }
-    for (const result of [official, native, js]) {
-      if (!result) continue;
-      const share = retained(result.afterAck) / retained(result.idle);
-      lines.push(
-        `${label}: ${result.client} after acks + GC, heap + external${result.idle.rustLive === undefined ? "" : " + Rust"}: ${(share * 100).toFixed(0)} % of idle (target within 10 %) ${Math.abs(share - 1) <= 0.1 ? "ok" : "MISSED"}`,
+    verdicts.push(
+      atMost(
+        "W5",
+        `${label}: native / official, peak RSS above idle`,
+        native && official ? peakOf(native) / peakOf(official) : undefined,
+        1.2,
+      ),
+    );
+    const budget = (result: Measured) =>
+      2 * result.workload.records * result.workload.recordBytes + 64 * result.workload.records;
+    verdicts.push(
+      atMost(
+        "W5",
+        `${label}: js peak RSS above idle / (2 × payload + 64 B per record)`,
+        js ? peakOf(js) / budget(js) : undefined,
+        1,
+      ),
+    );
+    for (const [client, result] of [
+      ["official", official],
+      ["native", native],
+      ["js", js],
+    ] as const) {
+      const rust = result?.idle.rustLive === undefined ? "" : " + Rust";
+      verdicts.push(
+        within(
+          "W5",
+          `${label}: ${client}, heap + external${rust} after acks + GC / idle`,
+          result ? retained(result.afterAck) / retained(result.idle) : undefined,
+          0.1,
+        ),
       );
     }
   }
-  const settings = new Set(
-    measured.map((result) => `settings, ${result.workload.label}, ${result.client}: ${result.settings}`),
-  );
-  lines.push(...settings);
-  return lines;
+  return verdicts;
+}
+
+/** The settings each client streamed with (one line per client and workload). */
+function settingsLines(results: readonly MemoryResult[]): string[] {
+  const measured = results.filter((result): result is Measured => result.outcome === "measured");
+  return [
+    ...new Set(
+      measured.map((result) => `settings, ${result.workload.label}, ${result.client}: ${result.settings}`),
+    ),
+  ];
 }

@@ -1,3 +1,4 @@
+import { atMost, type Verdict, verdictLine } from "../verdict.js";
 import type { PackageSizes } from "./package-size.js";
 import type { StartupSteps } from "./startup-child.js";
 import type { StartupMeasure, StartupResult } from "./startup-workload.js";
@@ -56,9 +57,37 @@ function sumOf(steps: StartupSteps, keys: (keyof StartupSteps)[]): number | unde
   return keys.reduce((total, key) => total + (steps[key] ?? 0), 0);
 }
 
-function ratioLine(label: string, value: number | undefined, target: number, what: string): string {
-  if (value === undefined) return `${label}: not measured (${what} not available)`;
-  return `${label}: ${value.toFixed(2)} (target ≤ ${target}) ${value <= target ? "PASS" : "FAIL"}`;
+/** One client's results when it ran here. */
+function measuredOf(results: readonly StartupResult[], name: StartupResult["client"]): Measured | undefined {
+  const result = results.find((r) => r.client === name);
+  return result?.outcome === "measured" ? result : undefined;
+}
+
+/** The ratio of two clients' medians of one figure, when both ran. */
+function ratio(a: Measured | undefined, b: Measured | undefined, figure: Figure): number | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  const top = medianOf(a, figure);
+  const bottom = medianOf(b, figure);
+  return top === undefined || bottom === undefined ? undefined : top / bottom;
+}
+
+/** W6's two targets (issue #15): the SDK's import against grpc-js's, createStream on js against native. */
+export function startupVerdicts(results: readonly StartupResult[]): Verdict[] {
+  const js = measuredOf(results, "sdk-js");
+  return [
+    atMost(
+      "W6",
+      "import of @zerobus/sdk (sdk-js) / bare import of @grpc/grpc-js",
+      ratio(js, measuredOf(results, "grpcjs-import"), step("importMs")),
+      0.3,
+    ),
+    atMost(
+      "W6",
+      "createStream on js / on native",
+      ratio(js, measuredOf(results, "sdk-native"), step("createStreamMs")),
+      1.5,
+    ),
+  ];
 }
 
 /**
@@ -74,7 +103,6 @@ export function formatStartupTable(results: readonly StartupResult[], sizes: Pac
     row(["client", ...COLUMNS.map(([name]) => name)]),
     row(["---", ...COLUMNS.map(() => "---:")]),
   ];
-  const byName = new Map(results.map((r) => [r.client, r]));
   for (const result of results) {
     if (result.outcome === "unavailable") {
       lines.push(row([result.client, `not available: ${result.reason}`, ...COLUMNS.slice(1).map(() => "")]));
@@ -82,37 +110,11 @@ export function formatStartupTable(results: readonly StartupResult[], sizes: Pac
     }
     lines.push(row([result.client, ...COLUMNS.map(([, figure]) => cell(result, figure))]));
   }
-  const measured = (name: StartupResult["client"]) => {
-    const result = byName.get(name);
-    return result?.outcome === "measured" ? result : undefined;
-  };
-  const ratio = (a: Measured | undefined, b: Measured | undefined, figure: Figure) => {
-    if (a === undefined || b === undefined) return undefined;
-    const top = medianOf(a, figure);
-    const bottom = medianOf(b, figure);
-    return top === undefined || bottom === undefined ? undefined : top / bottom;
-  };
-  const js = measured("sdk-js");
-  const native = measured("sdk-native");
-  const official = measured("official");
-  const grpc = measured("grpcjs-import");
+  const js = measuredOf(results, "sdk-js");
+  const native = measuredOf(results, "sdk-native");
+  const official = measuredOf(results, "official");
   lines.push("");
-  lines.push(
-    ratioLine(
-      "import of @zerobus/sdk (sdk-js) / bare import of @grpc/grpc-js",
-      ratio(js, grpc, step("importMs")),
-      0.3,
-      "sdk-js or grpcjs-import",
-    ),
-  );
-  lines.push(
-    ratioLine(
-      "createStream on js / on native",
-      ratio(js, native, step("createStreamMs")),
-      1.5,
-      "sdk-js or sdk-native",
-    ),
-  );
+  for (const verdict of startupVerdicts(results)) lines.push(verdictLine(verdict));
   const ctorAndCreate: Figure = (s) =>
     s.steps.createStreamMs === undefined ? undefined : (s.steps.ctorMs ?? 0) + s.steps.createStreamMs;
   const both = ratio(js, native, ctorAndCreate);
@@ -135,7 +137,7 @@ export function formatStartupTable(results: readonly StartupResult[], sizes: Pac
       `official (reference): import ${medianOf(official, step("importMs"))?.toFixed(1)} ms, createStream ${medianOf(official, step("createStreamMs"))?.toFixed(1)} ms, first ack ${medianOf(official, step("firstAckMs"))?.toFixed(1)} ms, process ${medianOf(official, (s) => s.wallMs)?.toFixed(0)} ms; against it: ${reference("createStream", step("createStreamMs"))}; ${reference("import → first ack", untilFirstAck)}`,
     );
   } else {
-    const result = byName.get("official");
+    const result = results.find((r) => r.client === "official");
     if (result?.outcome === "unavailable")
       lines.push(`official (reference): not available: ${result.reason}`);
   }

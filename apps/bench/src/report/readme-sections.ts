@@ -1,0 +1,88 @@
+import { formatMemoryTable } from "../memory/memory-table.js";
+import type { BenchRecord } from "../results-file.js";
+import { formatStartupTable } from "../startup/startup-table.js";
+import { formatTable } from "../table.js";
+import { verdictLine } from "../verdict.js";
+
+/**
+ * The README's generated sections: each lies between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` and
+ * is rendered from one results file (`pnpm bench:readme`), so that the tables say what one run measured and
+ * nothing else. The prose around them (what each figure means, why a target is missed) is written by hand.
+ */
+export type SectionName = "machine" | "throughput" | "latency" | "memory" | "startup" | "targets";
+
+const fence = (name: string) => [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`] as const;
+
+/** Every section the record has, as Markdown. */
+export function renderSections(
+  record: BenchRecord,
+  formatLatency?: (latency: unknown) => string,
+): Partial<Record<SectionName, string>> {
+  const sections: Partial<Record<SectionName, string>> = {};
+  const versions = Object.entries(record.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(", ");
+  sections.machine = [
+    `One \`pnpm bench\` run (${record.mode}) of ${record.date.slice(0, 16).replace("T", " ")} UTC, ${record.minutes.toFixed(1)} minutes: Node ${record.node}, ${record.nproc} × ${record.cpuModel}, load average ${record.loadAverage.map((l) => l.toFixed(2)).join(" / ")} at the end.`,
+    `Versions: ${versions}.`,
+  ].join("\n");
+  if (record.throughput !== undefined) {
+    const { throughput } = record;
+    sections.throughput = [
+      `Medians of ${throughput.rounds} rounds after ${throughput.warmUpRounds} warm-up rounds.`,
+      "",
+      formatTable(
+        throughput.results,
+        record.verdicts.filter((v) => ["W1", "W2", "W3"].includes(v.id)),
+        new Map(Object.entries(throughput.unavailable)),
+      ),
+    ].join("\n");
+  }
+  if (record.latency !== undefined && formatLatency !== undefined) {
+    sections.latency = formatLatency(record.latency);
+  }
+  if (record.memory !== undefined) sections.memory = formatMemoryTable(record.memory);
+  if (record.startup !== undefined) {
+    sections.startup = formatStartupTable(record.startup.results, record.startup.sizes);
+  }
+  sections.targets = [
+    "| id | what | measured | target | verdict |",
+    "|---|---|--:|---|---|",
+    ...record.verdicts.map((v) => {
+      const measured =
+        v.value === undefined ? "—" : v.target === "= 0" ? String(v.value) : `${v.value.toFixed(2)}×`;
+      return `| ${v.id} | ${v.what} | ${measured} | ${v.target} | ${v.verdict} |`;
+    }),
+  ].join("\n");
+  return sections;
+}
+
+/**
+ * `text` with each named section's content replaced (the fences stay). A section the text has no fences
+ * for is an error: the README and the generator must agree.
+ */
+export function replaceSections(text: string, sections: Partial<Record<SectionName, string>>): string {
+  let result = text;
+  for (const [name, content] of Object.entries(sections)) {
+    const [open, close] = fence(name);
+    const start = result.indexOf(open);
+    const end = result.indexOf(close);
+    if (start < 0 || end < start) throw new Error(`the README has no ${open} … ${close} section`);
+    result = `${result.slice(0, start + open.length)}\n\n${content}\n\n${result.slice(end)}`;
+  }
+  return result;
+}
+
+/** The content of each fenced section of `text` (what {@link replaceSections} wrote), by name. */
+export function readSections(text: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  for (const match of text.matchAll(/<!-- bench:([a-z]+) -->\n([\s\S]*?)<!-- \/bench:\1 -->/g)) {
+    sections.set(match[1] as string, (match[2] as string).trim());
+  }
+  return sections;
+}
+
+/** Each verdict as a line, for the console. */
+export function verdictLines(record: BenchRecord): string[] {
+  return record.verdicts.map(verdictLine);
+}
