@@ -10,12 +10,17 @@ import { ackFrame, createdFrame, FrameReader, readVarint } from "./grpc-frames.j
  * For the memory workload (W5) it also serves TLS (when the parent passes a certificate and key in
  * `BENCH_TLS_CERT` and `BENCH_TLS_KEY`), and can withhold acks (`holdAcks`) until told to acknowledge
  * everything received so far (`releaseAcks`), so that a client holds all it sent unacknowledged.
+ *
+ * For the latency workload (W4) it can delay every ack write by a fixed time (`ackDelay`), standing in
+ * for the service's durability wait: one timer per ack write, so acks keep their order and stay cumulative.
  */
 
 let records = 0;
 let requests = 0;
 let cpuAtReset = process.cpuUsage();
 let holdingAcks = false;
+/** Milliseconds each ack write waits (W4); 0 writes at once, as before. Set between runs, never mid-stream. */
+let ackDelayMs = 0;
 /** The open streams and the highest offset each received, for `releaseAcks`. */
 const highestByStream = new Map<ServerHttp2Stream, { highest: number; acked: number }>();
 
@@ -84,8 +89,22 @@ server.on("sessionError", () => {});
 function ackUpToHighest(stream: ServerHttp2Stream, state: { highest: number; acked: number }): void {
   if (state.highest > state.acked && !stream.closed) {
     state.acked = state.highest;
-    stream.write(ackFrame(state.acked));
+    writeAck(stream, state.acked);
   }
+}
+
+/**
+ * Writes one cumulative ack, after {@link ackDelayMs} when set. Timers of one duration fire in the order
+ * they were set, so delayed acks stay in order; a stream that ended meanwhile gets none.
+ */
+function writeAck(stream: ServerHttp2Stream, upTo: number): void {
+  if (ackDelayMs === 0) {
+    stream.write(ackFrame(upTo));
+    return;
+  }
+  setTimeout(() => {
+    if (!stream.closed && !stream.writableEnded) stream.write(ackFrame(upTo));
+  }, ackDelayMs);
 }
 
 server.listen(0, "127.0.0.1", () => {
@@ -94,7 +113,7 @@ server.listen(0, "127.0.0.1", () => {
   process.send?.({ type: "ready", port });
 });
 
-process.on("message", (message: { type: string }) => {
+process.on("message", (message: { type: string; ms?: number }) => {
   if (message.type === "report") {
     const cpu = process.cpuUsage(cpuAtReset);
     process.send?.({ type: "report", records, requests, cpuMs: (cpu.user + cpu.system) / 1000 });
@@ -110,6 +129,9 @@ process.on("message", (message: { type: string }) => {
     holdingAcks = false;
     for (const [stream, state] of highestByStream) ackUpToHighest(stream, state);
     process.send?.({ type: "releasedAcks" });
+  } else if (message.type === "ackDelay") {
+    ackDelayMs = message.ms ?? 0;
+    process.send?.({ type: "ackDelaySet" });
   } else if (message.type === "stop") {
     server.close();
     process.exit(0);

@@ -97,7 +97,15 @@ export class ServerProcess {
     await this.#ask("releaseAcks", "releasedAcks");
   }
 
-  #ask(type: string, replyType: string): Promise<unknown> {
+  /**
+   * Delays every ack write by `ms` from now on (0: at once, the default), standing in for the service's
+   * durability wait (W4). Set it while no stream has acks pending: a shorter delay could overtake them.
+   */
+  async setAckDelay(ms: number): Promise<void> {
+    await this.#ask("ackDelay", "ackDelaySet", { ms });
+  }
+
+  #ask(type: string, replyType: string, fields: Record<string, unknown> = {}): Promise<unknown> {
     return new Promise((resolve) => {
       const onReply = (message: { type: string }) => {
         if (message.type !== replyType) return;
@@ -105,7 +113,7 @@ export class ServerProcess {
         resolve(message);
       };
       this.#child.on("message", onReply);
-      this.#child.send({ type });
+      this.#child.send({ ...fields, type });
     });
   }
 
