@@ -47,7 +47,7 @@ export function throughputCases(quick: boolean): ThroughputCase[] {
     outstanding,
     clients,
     // The official client awaited and grpc-js sending 200,000 messages take 7–10 s each per round.
-    caps: { official: scale(50_000), "grpcjs-floor": scale(50_000), "official-pipelined": scale(100_000) },
+    caps: { official: scale(25_000), "grpcjs-floor": scale(25_000), "official-pipelined": scale(50_000) },
   });
   const batches = (batchSize: number, clients: readonly string[]): ThroughputCase => ({
     id: "W2",
@@ -82,10 +82,10 @@ export function throughputCases(quick: boolean): ThroughputCase[] {
     singles(200_000, 1024, AWAITED),
     batches(100, ALL),
     batches(1000, WITHOUT_PIPELINED),
-    sized("singles", 1024, 50_000, 20_000),
-    sized("batches", 1024, 100_000, 100_000),
-    sized("singles", 16 * 1024, 6_400, 2_000),
-    sized("batches", 16 * 1024, 6_400, 6_400),
+    sized("singles", 1024, 50_000, 12_500),
+    sized("batches", 1024, 50_000, 50_000),
+    sized("singles", 16 * 1024, 3_200, 1_600),
+    sized("batches", 16 * 1024, 3_200, 3_200),
   ];
 }
 

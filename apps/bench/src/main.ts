@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { countLabel, throughputCases, throughputTargets } from "./cases.js";
+import { formatLatencyTable, latencyTargets, runLatencyWorkload } from "./latency/latency-workload.js";
 import { formatMemoryTable, memoryVerdicts } from "./memory/memory-table.js";
 import { MEMORY_WORKLOADS, runMemoryWorkloads } from "./memory/memory-workload.js";
 import { type BenchRecord, machineFacts, writeResults } from "./results-file.js";
@@ -22,13 +23,15 @@ const { values } = parseArgs({
     startup: { type: "boolean", default: false },
     /** Only the throughput workloads W1–W3 (`pnpm bench:throughput`). */
     throughput: { type: "boolean", default: false },
+    /** Only the latency workload W4 (`pnpm bench:latency`). */
+    latency: { type: "boolean", default: false },
   },
 });
 const quick = values.quick;
 const rounds = Number(values.rounds ?? (quick ? 1 : 5));
 /** Uncounted rounds first: every client's JIT reaches its steady state only after a few runs. */
-const warmUpRounds = quick ? 1 : 2;
-const only = (["memory", "startup", "throughput"] as const).find((name) => values[name]);
+const warmUpRounds = 1;
+const only = (["memory", "startup", "throughput", "latency"] as const).find((name) => values[name]);
 const mode = only ?? (quick ? "quick" : "full");
 const started = performance.now();
 const record: BenchRecord = {
@@ -69,6 +72,18 @@ async function runThroughput(): Promise<void> {
   };
 }
 
+/** W4: call → ack latency, closed and open loop, with and without a server ack delay (see `latency/`). */
+async function runLatency(): Promise<void> {
+  log(
+    "bench W4 (latency): closed loop and open loop at offered rates, server ack delay 0 and 150 ms, over TLS",
+  );
+  const results = await runLatencyWorkload({ quick, log });
+  verdicts.push(...latencyTargets(results));
+  log("");
+  log(formatLatencyTable(results));
+  record.latency = results;
+}
+
 /** W5: memory held while every record is unacknowledged, and after the acks (see `memory/`). */
 async function runMemory(): Promise<void> {
   log(
@@ -100,8 +115,12 @@ if (only === "memory") {
   await runStartup(quick ? 3 : 7);
 } else if (only === "throughput") {
   await runThroughput();
+} else if (only === "latency") {
+  await runLatency();
 } else {
   await runThroughput();
+  log("");
+  await runLatency();
   log("");
   if (quick) {
     log("W5 (memory) skipped with --quick: run `pnpm bench:memory` or a full `pnpm bench`.");

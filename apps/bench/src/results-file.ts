@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, loadavg } from "node:os";
 import type { ThroughputCase } from "./cases.js";
+import type { LatencyResults } from "./latency/latency-results.js";
 import type { MemoryResult } from "./memory/memory-workload.js";
 import type { PackageSizes } from "./startup/package-size.js";
 import type { StartupResult } from "./startup/startup-workload.js";
@@ -31,7 +32,7 @@ export interface BenchRecord {
     results: readonly Result[];
     unavailable: Record<string, string>;
   };
-  latency?: unknown;
+  latency?: LatencyResults;
   memory?: readonly MemoryResult[];
   startup?: { results: readonly StartupResult[]; sizes: PackageSizes };
   /** Every target of the run's workloads. */

@@ -31,13 +31,19 @@ export function payloadBytes(workload: Workload): number {
   return bytes;
 }
 
+/** Each workload's encoded messages, kept while the workload is (its rounds reuse it). */
+const encoded = new WeakMap<Workload, Buffer[]>();
+
 /**
  * The workload as pre-encoded `EphemeralStreamRequest`s with wire offsets 0, 1, 2, …: one per record for
- * singles, one per batch for batches (what a client without coalescing must send).
+ * singles, one per batch for batches (what a client without coalescing must send). Encoded once per
+ * workload: the clients that send them copy them into their writes and never change them.
  */
 export function encodeMessages(workload: Workload): Buffer[] {
+  const cached = encoded.get(workload);
+  if (cached !== undefined) return cached;
   const units = workload.kind === "singles" ? workload.records.map((record) => [record]) : workload.batches;
-  return units.map((records, wireOffset) =>
+  const messages = units.map((records, wireOffset) =>
     encodeIngestRequest(
       {
         wireOffset,
@@ -51,6 +57,8 @@ export function encodeMessages(workload: Workload): Buffer[] {
       RecordType.Json,
     ),
   );
+  encoded.set(workload, messages);
+  return messages;
 }
 
 /** What the awaited clients of our API ingest into: the SDK's stream and the core stream alike. */

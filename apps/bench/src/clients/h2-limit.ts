@@ -11,13 +11,25 @@ import type { BenchTarget } from "./target.js";
 /** Bytes gathered into one write: large enough that the per-write cost vanishes. */
 const WRITE_BYTES = 64 * 1024;
 
+/** Each workload's messages with their gRPC prefix, framed once (its rounds reuse them). */
+const framed = new WeakMap<Workload, Buffer[]>();
+
+function framedMessages(workload: Workload): Buffer[] {
+  let messages = framed.get(workload);
+  if (messages === undefined) {
+    messages = encodeMessages(workload).map(frame);
+    framed.set(workload, messages);
+  }
+  return messages;
+}
+
 /**
  * `h2-limit`: raw `node:http2`, one pre-encoded gRPC message per ingest unit, frames gathered into few
  * large writes. No gRPC library, no per-call promise: the practical ceiling of a client that sends
  * one message per record. Returns the time from the first write to the last ack.
  */
 export async function runH2Limit(target: BenchTarget, workload: Workload): Promise<Timing> {
-  const messages = encodeMessages(workload).map(frame);
+  const messages = framedMessages(workload);
   const last = messages.length - 1;
   const done = deferred();
   const stream = await openRawH2Stream(target, (offset) => {

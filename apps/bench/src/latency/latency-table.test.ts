@@ -49,7 +49,7 @@ const results: LatencyResults = {
 
 describe("W4 targets", () => {
   it("compares each sdk client's p99 at 10k with h2-limit's, and its achieved rate at 50k with the offer", () => {
-    expect(latencyTargets(results).map((t) => [t.label, t.ratio, t.verdict])).toEqual([
+    expect(latencyTargets(results).map((t) => [t.what, t.value, t.verdict])).toEqual([
       ["10k rec/s, ack delay 0 ms: sdk-js p99 / h2-limit p99", 1.25, "PASS"],
       ["10k rec/s, ack delay 0 ms: sdk-native p99 / h2-limit p99", 2, "FAIL"],
       ["50k rec/s, ack delay 0 ms: sdk-js achieved / offered", 0.99, "PASS"],

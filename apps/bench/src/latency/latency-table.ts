@@ -1,16 +1,5 @@
+import { atLeast, atMost, type Verdict, verdictLine } from "../verdict.js";
 import type { LatencyResults, LatencyRow } from "./latency-results.js";
-
-/** One W4 target's outcome (issue #15), as data. */
-export interface LatencyTargetOutcome {
-  id: "W4";
-  /** What is compared, e.g. `10k rec/s, ack delay 0 ms: sdk-js p99 / h2-limit p99`. */
-  label: string;
-  /** `null` when a figure is missing (a client or case that did not run). */
-  ratio: number | null;
-  /** The bound, e.g. `≤ 1.5`. */
-  target: string;
-  verdict: "PASS" | "FAIL" | "not available";
-}
 
 /** The clients whose targets W4 checks (`h2-limit` is their floor, `official` a reference row). */
 const SDK_CLIENTS = ["sdk-js", "sdk-native"] as const;
@@ -32,36 +21,24 @@ function rowFor(
   );
 }
 
-function outcome(label: string, ratio: number | undefined, target: string, pass: (ratio: number) => boolean) {
-  const verdict: LatencyTargetOutcome["verdict"] =
-    ratio === undefined || !Number.isFinite(ratio) ? "not available" : pass(ratio) ? "PASS" : "FAIL";
-  return {
-    id: "W4" as const,
-    label,
-    ratio: verdict === "not available" ? null : (ratio as number),
-    target,
-    verdict,
-  };
-}
-
 /**
  * The W4 targets for each ack delay of the run and each `sdk-*` client: p99 at 10k rec/s against
  * `h2-limit`'s (≤ 1.5×), and achieved ÷ offered at 50k rec/s (≥ 0.95×). A case the run did not have (the
  * quick run has no 50k) or a client that did not run makes its target "not available".
  */
-export function latencyTargets(results: LatencyResults): LatencyTargetOutcome[] {
+export function latencyTargets(results: LatencyResults): Verdict[] {
   const delays = [...new Set(results.cases.map((latencyCase) => latencyCase.ackDelayMs))];
-  const outcomes: LatencyTargetOutcome[] = [];
+  const outcomes: Verdict[] = [];
   for (const delay of delays) {
     const limit = rowFor(results, P99_RATE, delay, "h2-limit")?.percentiles?.p99;
     for (const client of SDK_CLIENTS) {
       const p99 = rowFor(results, P99_RATE, delay, client)?.percentiles?.p99;
       outcomes.push(
-        outcome(
+        atMost(
+          "W4",
           `${P99_RATE / 1000}k rec/s, ack delay ${delay} ms: ${client} p99 / h2-limit p99`,
           p99 === undefined || limit === undefined || limit === 0 ? undefined : p99 / limit,
-          `≤ ${P99_AT_MOST}`,
-          (ratio) => ratio <= P99_AT_MOST,
+          P99_AT_MOST,
         ),
       );
     }
@@ -69,11 +46,11 @@ export function latencyTargets(results: LatencyResults): LatencyTargetOutcome[] 
       const row = rowFor(results, KEEP_UP_RATE, delay, client);
       const ratio = row?.achieved == null || row.offered === null ? undefined : row.achieved / row.offered;
       outcomes.push(
-        outcome(
+        atLeast(
+          "W4",
           `${KEEP_UP_RATE / 1000}k rec/s, ack delay ${delay} ms: ${client} achieved / offered`,
           ratio,
-          `≥ ${KEEP_UP_AT_LEAST}`,
-          (value) => value >= KEEP_UP_AT_LEAST,
+          KEEP_UP_AT_LEAST,
         ),
       );
     }
@@ -121,9 +98,6 @@ export function formatLatencyTable(results: LatencyResults): string {
   for (const row of results.rows) if (!absent.has(row.client)) lines.push(line(row));
   for (const [client, note] of absent) lines.push(`| (all) | ${client} | ${note} | | | | | | | |`);
   lines.push("", HOW_COUNTED, "");
-  for (const target of latencyTargets(results)) {
-    const shown = target.ratio === null ? "—" : `${target.ratio.toFixed(2)}×`;
-    lines.push(`${target.id} ${target.label} = ${shown} (target ${target.target}) ${target.verdict}`);
-  }
+  for (const target of latencyTargets(results)) lines.push(verdictLine(target));
   return lines.join("\n");
 }

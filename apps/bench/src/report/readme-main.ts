@@ -17,7 +17,9 @@ const { values, positionals } = parseArgs({
 const source = positionals[0] ?? new URL("../../results/bench-latest.json", import.meta.url).pathname;
 const record = JSON.parse(readFileSync(source, "utf8")) as BenchRecord;
 if (record.mode !== "full" && !values.partial) {
-  throw new Error(`${source} is a ${record.mode} run: the README's tables come from a full \`pnpm bench\` run`);
+  throw new Error(
+    `${source} is a ${record.mode} run: the README's tables come from a full \`pnpm bench\` run`,
+  );
 }
 copyFileSync(source, README_RESULTS);
 writeFileSync(README, replaceSections(readFileSync(README, "utf8"), renderSections(record)));

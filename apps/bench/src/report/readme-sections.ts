@@ -1,3 +1,4 @@
+import { formatLatencyTable } from "../latency/latency-table.js";
 import { formatMemoryTable } from "../memory/memory-table.js";
 import type { BenchRecord } from "../results-file.js";
 import { formatStartupTable } from "../startup/startup-table.js";
@@ -14,10 +15,7 @@ export type SectionName = "machine" | "throughput" | "latency" | "memory" | "sta
 const fence = (name: string) => [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`] as const;
 
 /** Every section the record has, as Markdown. */
-export function renderSections(
-  record: BenchRecord,
-  formatLatency?: (latency: unknown) => string,
-): Partial<Record<SectionName, string>> {
+export function renderSections(record: BenchRecord): Partial<Record<SectionName, string>> {
   const sections: Partial<Record<SectionName, string>> = {};
   const versions = Object.entries(record.versions)
     .map(([name, version]) => `${name} ${version}`)
@@ -38,9 +36,7 @@ export function renderSections(
       ),
     ].join("\n");
   }
-  if (record.latency !== undefined && formatLatency !== undefined) {
-    sections.latency = formatLatency(record.latency);
-  }
+  if (record.latency !== undefined) sections.latency = formatLatencyTable(record.latency);
   if (record.memory !== undefined) sections.memory = formatMemoryTable(record.memory);
   if (record.startup !== undefined) {
     sections.startup = formatStartupTable(record.startup.results, record.startup.sizes);
