@@ -3,15 +3,27 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { SecureContext } from "node:tls";
-import { connect, createSecureContext, createServer } from "node:tls";
+import { connect, createSecureContext, createServer, rootCertificates } from "node:tls";
 import type { BackendConfig } from "@zerobus/core";
 import { silentLogger } from "@zerobus/core";
 import type { MockTlsMaterial } from "@zerobus/mock-server";
 import { generateTls } from "@zerobus/mock-server";
 import { describe, expect, it } from "vitest";
-import { extraCaCertificates, secureContextTrusting } from "./trusted-roots.js";
+import { extraCaCertificates, secureContextTrusting, withoutBundledRoots } from "./trusted-roots.js";
 
 const testCa = "-----BEGIN CERTIFICATE-----\nTESTCA\n-----END CERTIFICATE-----\n";
+/** Node's bundled roots as a system bundle writes them: 64 columns, CRLF line ends, a label before each. */
+const systemBundle = rootCertificates
+  .map((pem, i) => {
+    const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, "").replace(/.{1,64}/g, "$&\r\n");
+    return `# root ${i}\r\n-----BEGIN CERTIFICATE-----\r\n${body}-----END CERTIFICATE-----\r\n`;
+  })
+  .join("");
+const writePem = (text: string): string => {
+  const file = join(mkdtempSync(join(tmpdir(), "zb-ca-")), "extra.pem");
+  writeFileSync(file, text);
+  return file;
+};
 const config = (extra: Partial<BackendConfig> = {}): BackendConfig => ({
   endpoint: "https://1.zerobus.example.com",
   allowInsecure: false,
@@ -26,9 +38,29 @@ describe("extraCaCertificates", () => {
   });
 
   it("adds NODE_EXTRA_CA_CERTS to the bundled roots", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "zb-ca-")), "extra.pem");
-    writeFileSync(file, testCa);
+    const file = writePem(testCa);
     expect(extraCaCertificates(config(), { NODE_EXTRA_CA_CERTS: file })).toEqual([testCa]);
+  });
+
+  it("leaves out the certificates Node bundles already, and keeps the rest of the file", () => {
+    const file = writePem(`${systemBundle}${testCa}`);
+    const [kept] = extraCaCertificates(config(), { NODE_EXTRA_CA_CERTS: file }) ?? [];
+    expect(kept).toContain(testCa);
+    expect(kept).not.toContain("-----BEGIN CERTIFICATE-----\r\n");
+    expect(kept?.match(/BEGIN CERTIFICATE/g)).toHaveLength(1);
+    expect(kept).toContain(`# root ${rootCertificates.length - 1}`);
+  });
+
+  it("still makes a context of its own when NODE_EXTRA_CA_CERTS holds only bundled roots", () => {
+    const file = writePem(systemBundle);
+    expect(extraCaCertificates(config(), { NODE_EXTRA_CA_CERTS: file })).toEqual([]);
+    expect(extraCaCertificates(config({ tls: { ca: testCa } }), { NODE_EXTRA_CA_CERTS: file })).toEqual([
+      testCa,
+    ]);
+  });
+
+  it("keeps every certificate under --use-openssl-ca, whose contexts start from OpenSSL's store", () => {
+    expect(withoutBundledRoots(systemBundle, { NODE_OPTIONS: "--use-openssl-ca" })).toBe(systemBundle);
   });
 
   it("adds the tls.ca option too", () => {
@@ -71,5 +103,12 @@ describe("secureContextTrusting", () => {
     expect(await handshake(createSecureContext(), material)).toMatchObject({
       code: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
     });
+  });
+
+  it("trusts a CA that follows bundled roots in NODE_EXTRA_CA_CERTS", async () => {
+    const material = await generateTls();
+    const file = writePem(`${systemBundle}${material.ca}`);
+    const extra = extraCaCertificates(config(), { NODE_EXTRA_CA_CERTS: file }) ?? [];
+    expect(await handshake(secureContextTrusting(extra), material)).toBeUndefined();
   });
 });
