@@ -21,12 +21,11 @@ interface NativeModule {
   loadNative: () => unknown;
 }
 
-const requireFromHere = createRequire(import.meta.url);
-
 function loadNative(): NativeModule {
   let module: NativeModule;
   try {
-    module = requireFromHere("@zerobus/backend-native") as NativeModule;
+    // Made here rather than when this module loads: a js-only SDK never needs it.
+    module = createRequire(import.meta.url)("@zerobus/backend-native") as NativeModule;
   } catch (cause) {
     throw new ZerobusError(
       "native_unavailable",

@@ -1,4 +1,4 @@
-import { Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import type { IngestTarget } from "./ingest-target.js";
 
 /** Options of `stream.toWritable()`. */
@@ -17,6 +17,8 @@ export function createIngestWritable<R>(stream: IngestTarget<R>, batchSize: numb
       () => callback(),
       (error: Error) => callback(error),
     );
+  // `node:stream` only when a writable is asked for: imported with the SDK, it would cost every process.
+  const { Writable } = process.getBuiltinModule("node:stream");
   return new Writable({
     objectMode: true,
     highWaterMark: batchSize ?? 16,

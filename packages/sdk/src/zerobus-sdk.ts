@@ -1,4 +1,3 @@
-import { inspect } from "node:util";
 import type { DescMessage } from "@bufbuild/protobuf";
 import type {
   BackendCapabilities,
@@ -16,6 +15,7 @@ import type { SelectedBackend } from "./backend-selection.js";
 import { selectBackend } from "./backend-selection.js";
 import type { CreateStreamOptions } from "./create-stream-options.js";
 import { splitCreateStreamOptions } from "./create-stream-options.js";
+import { inspectCustom } from "./inspect-custom.js";
 import type { MessageEncoder, RecordEncoder } from "./record-encoder.js";
 import { recordEncoder } from "./record-encoder.js";
 import type { JsonRecord, ProtoBytesRecord, ProtoRecord } from "./record-types.js";
@@ -274,7 +274,7 @@ export class ZerobusSdk {
     return stream;
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `ZerobusSdk { endpoint: ${JSON.stringify(this.#endpoint)}, backend: ${this.backend}, streams: ${this.#streams.size} }`;
   }
 

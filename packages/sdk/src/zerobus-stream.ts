@@ -1,5 +1,4 @@
 import type { Writable } from "node:stream";
-import { inspect } from "node:util";
 import type {
   CallOptions,
   IngestCallOptions,
@@ -14,6 +13,7 @@ import type { IngestAllOptions, IngestAllResult } from "./ingest-all.js";
 import { ingestAll } from "./ingest-all.js";
 import type { WritableOptions } from "./ingest-writable.js";
 import { createIngestWritable } from "./ingest-writable.js";
+import { inspectCustom } from "./inspect-custom.js";
 import type { RecordEncoder } from "./record-encoder.js";
 
 /** `options` itself, when it is an object: a `null` or a number there would fail with a TypeError. */
@@ -220,7 +220,7 @@ export class ZerobusStream<R = unknown, W extends WireRecord = WireRecord> {
     return createIngestWritable(this, checkBatchSize(checkOptionsObject(options, "toWritable").batchSize));
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `ZerobusStream { tableName: ${JSON.stringify(this.tableName)}, state: ${this.state}, streamId: ${JSON.stringify(this.streamId)} }`;
   }
 
