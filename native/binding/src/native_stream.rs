@@ -5,12 +5,12 @@
 use std::sync::{Arc, Mutex};
 
 use databricks_zerobus_ingest_sdk::{AckCallback, OffsetId, ZerobusError, ZerobusStream};
-use napi::bindgen_prelude::{Buffer, Function, Uint8ArraySlice};
+use napi::bindgen_prelude::{Buffer, Function, Uint32ArraySlice, Uint8ArraySlice};
 use napi_derive::napi;
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::Instrument;
 use zerobus_native_helpers::failure_text::parse_core_error;
-use zerobus_native_helpers::held_records::HeldRecords;
+use zerobus_native_helpers::held_records::{HeldRecords, PackedRecords};
 use zerobus_native_helpers::lifecycle::{self, Registration};
 use zerobus_native_helpers::{ErrorInfo, ErrorOrigin, Lifecycle, StreamSettings, TlsSettings};
 
@@ -41,6 +41,8 @@ pub struct NativeStreamConfig {
 
 enum Command {
     Json(Vec<String>),
+    /// Held too: the core's strings are made from it on the stream's task, off the JS thread.
+    JsonPacked(Arc<PackedRecords>),
     Proto(Vec<Vec<u8>>),
     Close(oneshot::Sender<Result<(), ErrorInfo>>),
 }
@@ -200,6 +202,22 @@ impl NativeStream {
         self.check_kind(true)?;
         self.held().hold(records.iter().map(String::as_bytes));
         self.queue(Command::Json(records))
+    }
+
+    /// Queues one JSON batch given as its records' text joined and each record's UTF-8 length: one string
+    /// crosses into Rust instead of one per record, and is held as it is. Returns false, queuing and
+    /// holding nothing, when the lengths do not cut the text into its records (a lone surrogate at a
+    /// record's edge): the caller then passes the records to `ingestJson`.
+    #[napi]
+    pub fn ingest_json_joined(&self, text: String, lengths: Uint32ArraySlice) -> napi::Result<bool> {
+        self.check_kind(true)?;
+        let Some(packed) = PackedRecords::from_joined(text, &lengths) else {
+            return Ok(false);
+        };
+        let packed = Arc::new(packed);
+        self.held().hold_packed(Arc::clone(&packed));
+        self.queue(Command::JsonPacked(packed))?;
+        Ok(true)
     }
 
     /// Queues one Proto batch, held like a JSON one (`readBackProto`).
@@ -397,6 +415,11 @@ async fn drive(
                     biased;
                     _ = aborted.wait_for(|a| *a) => break Outcome::Aborted,
                     result = stream.ingest_records_offset(records) => result,
+                },
+                Some(Command::JsonPacked(records)) => tokio::select! {
+                    biased;
+                    _ = aborted.wait_for(|a| *a) => break Outcome::Aborted,
+                    result = stream.ingest_records_offset(records.json_strings()) => result,
                 },
                 Some(Command::Proto(records)) => tokio::select! {
                     biased;

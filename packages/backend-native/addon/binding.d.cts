@@ -24,6 +24,13 @@ export declare class NativeStream {
    * Held even when the stream has ended (the error is then `stream_closed`).
    */
   ingestJson(records: Array<string>): void
+  /**
+   * Queues one JSON batch given as its records' text joined and each record's UTF-8 length: one string
+   * crosses into Rust instead of one per record, and is held as it is. Returns false, queuing and
+   * holding nothing, when the lengths do not cut the text into its records (a lone surrogate at a
+   * record's edge): the caller then passes the records to `ingestJson`.
+   */
+  ingestJsonJoined(text: string, lengths: Uint32Array): boolean
   /** Queues one Proto batch, held like a JSON one (`readBackProto`). */
   ingestProto(records: Array<Uint8Array>): void
   /** The records of the held requests `from..=to` (the order of `ingestJson` calls, from 0). */
