@@ -9,7 +9,7 @@ import { runH2Limit } from "../clients/h2-limit.js";
 import { runSdkStrings } from "../clients/sdk-strings.js";
 import { runStream } from "../clients/stream.js";
 import type { BenchTarget } from "../clients/target.js";
-import { batchesOf, makeRecords } from "../records.js";
+import { batchesOf, makeRecords, makeSizedRecords } from "../records.js";
 import { ServerProcess } from "../server-process.js";
 import type { Timing } from "../timing.js";
 import type { Workload } from "../workload.js";
@@ -40,6 +40,8 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     records: { type: "string" },
+    /** Records of exactly this many bytes (W3's 1 KB and 16 KB) instead of the ~100 B ones. */
+    "record-bytes": { type: "string" },
     "batch-size": { type: "string", default: "100" },
     warmups: { type: "string", default: "3" },
     runs: { type: "string", default: "3" },
@@ -54,7 +56,7 @@ const [clientName, workloadName] = positionals;
 const run = clientName === undefined ? undefined : clients[clientName];
 if (run === undefined || (workloadName !== "singles" && workloadName !== "batches")) {
   console.error(
-    `usage: profile-main <${Object.keys(clients).join("|")}> <singles|batches> [--records N] [--batch-size N] [--warmups N] [--runs N] [--profiled N] [--interval µs] [--top N] [--out file.cpuprofile] [--no-profile]`,
+    `usage: profile-main <${Object.keys(clients).join("|")}> <singles|batches> [--records N] [--record-bytes N] [--batch-size N] [--warmups N] [--runs N] [--profiled N] [--interval µs] [--top N] [--out file.cpuprofile] [--no-profile]`,
   );
   process.exit(2);
 }
@@ -69,8 +71,13 @@ if (typeof (globalThis as { gc?: unknown }).gc !== "function") {
 
 function workload(): Workload {
   return workloadName === "singles"
-    ? { kind: "singles", records: makeRecords(records), outstanding: 1 }
-    : { kind: "batches", batches: batchesOf(makeRecords(records), batchSize), outstanding: 1 };
+    ? { kind: "singles", records: recordsOf(), outstanding: 1 }
+    : { kind: "batches", batches: batchesOf(recordsOf(), batchSize), outstanding: 1 };
+}
+
+function recordsOf(): string[] {
+  const bytes = values["record-bytes"];
+  return bytes === undefined ? makeRecords(records) : makeSizedRecords(records, Number(bytes));
 }
 
 function describe(timing: Timing): string {
