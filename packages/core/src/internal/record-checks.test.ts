@@ -124,6 +124,16 @@ describe("measureBatch", () => {
     const plain = resolveStreamOptions({ validateRecords: false }, { hasDescriptor: false });
     expect(measureBatch(['{"a":1}', "{}"], plain)).toEqual({ bytes: 9, lengths: [7, 2] });
     expect(measureBatch(['{"a":1}', '{"b":"é☃𝄞"}'], plain)).toEqual({ bytes: 24, lengths: [7, 17] });
+    // Records measured in several joins (16 KiB each) and alone (a record longer than that): one
+    // non-ASCII character in the last join, or in the long record, is still counted in bytes.
+    const small = `{"p":"${"a".repeat(992)}"}`;
+    const long = `{"p":"${"b".repeat(20_000)}"}`;
+    const batch = [...Array<string>(40).fill(small), long, ...Array<string>(40).fill(small)];
+    expect(measureBatch(batch, plain).bytes).toBe(80 * 1000 + 20_008);
+    expect(measureBatch([...batch.slice(0, -1), '{"p":"é"}'], plain).lengths.at(-1)).toBe(10);
+    expect(measureBatch([...batch.slice(0, 40), '{"p":"☃"}', long], plain).lengths.slice(-2)).toEqual([
+      11, 20_008,
+    ]);
     expect(() => measureBatch(["{}", new Uint8Array(1)], plain)).toThrow(
       expect.objectContaining({ code: "invalid_argument", message: expect.stringContaining("record 1") }),
     );
