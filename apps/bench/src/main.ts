@@ -23,6 +23,8 @@ const { values } = parseArgs({
     startup: { type: "boolean", default: false },
     /** Only the throughput workloads W1–W3 (`pnpm bench:throughput`). */
     throughput: { type: "boolean", default: false },
+    /** Only the throughput cases whose label contains this text (e.g. `--cases "16 KB"`), for a look at a few. */
+    cases: { type: "string" },
     /** Only the latency workload W4 (`pnpm bench:latency`). */
     latency: { type: "boolean", default: false },
   },
@@ -32,7 +34,7 @@ const rounds = Number(values.rounds ?? (quick ? 1 : 5));
 /** Uncounted rounds first: every client's JIT reaches its steady state only after a few runs. */
 const warmUpRounds = 1;
 const only = (["memory", "startup", "throughput", "latency"] as const).find((name) => values[name]);
-const mode = only ?? (quick ? "quick" : "full");
+const mode = values.cases !== undefined ? "partial" : (only ?? (quick ? "quick" : "full"));
 const started = performance.now();
 const record: BenchRecord = {
   date: new Date().toISOString(),
@@ -46,7 +48,9 @@ const log = (line: string) => console.log(line);
 
 /** W1–W3: every case's clients interleaved round by round over TLS. */
 async function runThroughput(): Promise<void> {
-  const cases = throughputCases(quick);
+  const cases = throughputCases(quick).filter(
+    (c) => values.cases === undefined || c.label.includes(values.cases),
+  );
   log(
     `bench W1–W3 (throughput): ${cases.length} cases, each ${warmUpRounds} warm-up + ${rounds} interleaved rounds over TLS; the server and each client in its own process; node ${process.version}`,
   );
