@@ -7,6 +7,7 @@ mod env_teardown;
 mod errors;
 mod events;
 mod headers;
+mod json_chunks;
 mod logger;
 mod native_stream;
 mod test_hooks;

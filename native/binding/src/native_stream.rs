@@ -17,6 +17,7 @@ use zerobus_native_helpers::{ErrorInfo, ErrorOrigin, Lifecycle, StreamSettings, 
 use crate::errors::{to_napi, NativeErrorInfo};
 use crate::events::{Event, EventFunction, EventSender, NativeEvent};
 use crate::headers::{is_reconnection_refusal, HeadersRequests, JsHeadersProvider};
+use crate::json_chunks::{pack_chunks, JsChunk};
 
 /// Settings of one stream (validated by the TS layer before they get here).
 #[napi(object)]
@@ -204,14 +205,15 @@ impl NativeStream {
         self.queue(Command::Json(records))
     }
 
-    /// Queues one JSON batch given as its records' text joined and each record's UTF-8 length: one string
-    /// crosses into Rust instead of one per record, and is held as it is. Returns false, queuing and
-    /// holding nothing, when the lengths do not cut the text into its records (a lone surrogate at a
-    /// record's edge): the caller then passes the records to `ingestJson`.
-    #[napi]
-    pub fn ingest_json_joined(&self, text: String, lengths: Uint32ArraySlice) -> napi::Result<bool> {
+    /// Queues one JSON batch given as a few chunks of its records' text, each joined from consecutive
+    /// records (a record never spans two), and each record's UTF-8 length: a few strings cross into Rust
+    /// instead of one per record, written into the one buffer they are held in. Returns false, queuing and
+    /// holding nothing, when the lengths do not cut the chunks into their records (a lone surrogate at a
+    /// record's edge inside a chunk): the caller then passes the records to `ingestJson`.
+    #[napi(ts_args_type = "chunks: Array<string>, lengths: Uint32Array")]
+    pub fn ingest_json_chunks(&self, chunks: Vec<JsChunk>, lengths: Uint32ArraySlice) -> napi::Result<bool> {
         self.check_kind(true)?;
-        let Some(packed) = PackedRecords::from_joined(text, &lengths) else {
+        let Some(packed) = pack_chunks(&chunks, &lengths)? else {
             return Ok(false);
         };
         let packed = Arc::new(packed);

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 /// One request's records: their bytes one after the other, and where each ends.
 pub struct PackedRecords {
-    bytes: Box<[u8]>,
+    bytes: Vec<u8>,
     ends: Box<[u32]>,
 }
 
@@ -27,29 +27,37 @@ impl PackedRecords {
             bytes.extend_from_slice(record);
             ends.push(bytes.len() as u32);
         }
-        Self { bytes: bytes.into_boxed_slice(), ends: ends.into_boxed_slice() }
+        Self { bytes, ends: ends.into_boxed_slice() }
     }
 
-    /// A JSON request's records given as their text joined and each record's UTF-8 length (what one
-    /// string crossing from JS costs, instead of one per record): the text becomes the packed bytes as it
-    /// is. `None` unless the lengths cut the text into whole characters and add up to it: measured record by
-    /// record, a lone surrogate ending one record and one starting the next count 3 bytes each, joined they
-    /// make one 4-byte character; the caller then passes the records one by one.
-    pub fn from_joined(text: String, lengths: &[u32]) -> Option<Self> {
+    /// A JSON request's records given as the UTF-8 text of a few chunks, each joined from consecutive
+    /// records (a few strings cross from JS instead of one per record), written one after the other into
+    /// `bytes`, which ends each chunk at `chunk_ends`; and each record's UTF-8 length. The text becomes the
+    /// packed bytes as it is. A record goes in the next chunk once its own is used up, so an empty record
+    /// at a chunk's edge may be counted in either: the same records in the same order.
+    /// `None` unless the lengths cut each chunk into whole characters and add up to it: measured record by
+    /// record, a lone surrogate ending one record and one starting the next count 3 bytes each, joined in a
+    /// chunk they make one 4-byte character; the caller then passes the records one by one. (Across a
+    /// chunk's edge they stay apart: each chunk is converted alone, as each record was when measured.)
+    pub fn from_chunks(bytes: Vec<u8>, chunk_ends: &[usize], lengths: &[u32]) -> Option<Self> {
+        let mut chunk_ends = chunk_ends.iter().copied();
+        let mut chunk_end = chunk_ends.next()?;
         let mut ends = Vec::with_capacity(lengths.len());
         let mut end = 0usize;
         for &length in lengths {
+            if length > 0 && end == chunk_end {
+                chunk_end = chunk_ends.next()?;
+            }
             end = end.checked_add(length as usize)?;
-            // False past the end too.
-            if !text.is_char_boundary(end) {
+            if end > chunk_end || !is_char_boundary(&bytes, end) {
                 return None;
             }
             ends.push(u32::try_from(end).ok()?);
         }
-        if end != text.len() {
+        if end != chunk_end || chunk_ends.next().is_some() || end != bytes.len() {
             return None;
         }
-        Some(Self { bytes: text.into_bytes().into_boxed_slice(), ends: ends.into_boxed_slice() })
+        Some(Self { bytes, ends: ends.into_boxed_slice() })
     }
 
     /// Each record's bytes, in order.
@@ -62,6 +70,15 @@ impl PackedRecords {
     /// JSON records never are, would be replaced as `String::from_utf8_lossy` does.
     pub fn json_strings(&self) -> impl Iterator<Item = String> + '_ {
         self.records().map(|record| String::from_utf8_lossy(record).into_owned())
+    }
+}
+
+/// `str::is_char_boundary` for bytes that are UTF-8 (V8 writes nothing else) without checking all of
+/// them first: false past the end, and on a continuation byte.
+fn is_char_boundary(bytes: &[u8], at: usize) -> bool {
+    match bytes.get(at) {
+        Some(&byte) => (byte as i8) >= -0x40,
+        None => at == bytes.len(),
     }
 }
 
@@ -134,28 +151,58 @@ mod tests {
         assert_eq!(held.read(4, 4).unwrap(), vec![vec![&b"h"[..]]], "numbering goes on after release_all");
     }
 
+    /// What the binding writes: the chunks' text one after the other, and where each chunk ends.
+    fn from_chunks(chunks: &[&str], lengths: &[u32]) -> Option<PackedRecords> {
+        let mut ends = Vec::new();
+        for chunk in chunks {
+            ends.push(ends.last().unwrap_or(&0) + chunk.len());
+        }
+        PackedRecords::from_chunks(chunks.concat().into_bytes(), &ends, lengths)
+    }
+
     #[test]
     fn holds_joined_records_cut_at_their_lengths() {
         let mut held = HeldRecords::default();
-        let packed = PackedRecords::from_joined("ab\u{e9}{}".to_string(), &[1, 3, 0, 2]).unwrap();
+        let packed = from_chunks(&["ab\u{e9}{}"], &[1, 3, 0, 2]).unwrap();
         assert_eq!(packed.json_strings().collect::<Vec<_>>(), vec!["a", "b\u{e9}", "", "{}"]);
         held.hold_packed(Arc::new(packed));
         hold(&mut held, &["c"]);
         assert_eq!(held.read(0, 1).unwrap(), vec![vec![&b"a"[..], "b\u{e9}".as_bytes(), b"", b"{}"], vec![b"c"]]);
-        let empty = PackedRecords::from_joined(String::new(), &[]).unwrap();
+        let empty = from_chunks(&[""], &[]).unwrap();
         assert_eq!(empty.json_strings().count(), 0);
+    }
+
+    #[test]
+    fn cuts_records_out_of_several_chunks_in_order() {
+        let chunks = ["a\u{e9}", "\u{1F600}", "xyz\u{2603}"];
+        let packed = from_chunks(&chunks, &[1, 2, 0, 4, 0, 0, 3, 3]).unwrap();
+        let expected = vec!["a", "\u{e9}", "", "\u{1F600}", "", "", "xyz", "\u{2603}"];
+        assert_eq!(packed.json_strings().collect::<Vec<_>>(), expected);
+        // Empty records at a chunk's edge stay in it; the next record starts the next chunk.
+        let packed = from_chunks(&["ab", "c"], &[0, 2, 0, 0, 1, 0]).unwrap();
+        assert_eq!(packed.json_strings().collect::<Vec<_>>(), vec!["", "ab", "", "", "c", ""]);
     }
 
     #[test]
     fn refuses_lengths_that_do_not_cut_the_text_into_its_records() {
         // A lone high surrogate ending one record and a low one starting the next: 3 + 3 bytes measured
         // apart, one 4-byte character once joined.
-        let joined = "\u{1F600}".to_string();
-        assert!(PackedRecords::from_joined(joined.clone(), &[3, 3]).is_none(), "sums past the text");
-        assert!(PackedRecords::from_joined(joined.clone(), &[2, 2]).is_none(), "cuts a character");
-        assert!(PackedRecords::from_joined("abc".to_string(), &[1, 1]).is_none(), "sums short of the text");
-        assert!(PackedRecords::from_joined("abc".to_string(), &[u32::MAX, 1]).is_none());
-        assert!(PackedRecords::from_joined(joined, &[4]).is_some());
+        let joined = "\u{1F600}";
+        assert!(from_chunks(&[joined], &[3, 3]).is_none(), "sums past the text");
+        assert!(from_chunks(&[joined], &[2, 2]).is_none(), "cuts a character");
+        assert!(from_chunks(&["abc"], &[1, 1]).is_none(), "sums short of the text");
+        assert!(from_chunks(&["abc"], &[u32::MAX, 1]).is_none());
+        assert!(from_chunks(&[joined], &[4]).is_some());
+        // The same in a later chunk, and records that would span two chunks.
+        assert!(from_chunks(&["a", joined], &[1, 3, 3]).is_none());
+        assert!(from_chunks(&["a", joined], &[1, 2, 2]).is_none(), "cuts a character");
+        assert!(from_chunks(&["ab", "cd"], &[1, 2, 1]).is_none(), "spans two chunks");
+        assert!(from_chunks(&["ab", "cd"], &[2]).is_none(), "a chunk left over");
+        assert!(from_chunks(&["ab", "", "cd"], &[2, 2]).is_none(), "an empty chunk");
+        let past = PackedRecords::from_chunks(b"abc".to_vec(), &[2], &[2]);
+        assert!(past.is_none(), "text past the last chunk");
+        assert!(from_chunks(&[], &[]).is_none());
+        assert!(from_chunks(&[], &[0]).is_none());
     }
 
     #[test]

@@ -25,12 +25,13 @@ export declare class NativeStream {
    */
   ingestJson(records: Array<string>): void
   /**
-   * Queues one JSON batch given as its records' text joined and each record's UTF-8 length: one string
-   * crosses into Rust instead of one per record, and is held as it is. Returns false, queuing and
-   * holding nothing, when the lengths do not cut the text into its records (a lone surrogate at a
-   * record's edge): the caller then passes the records to `ingestJson`.
+   * Queues one JSON batch given as a few chunks of its records' text, each joined from consecutive
+   * records (a record never spans two), and each record's UTF-8 length: a few strings cross into Rust
+   * instead of one per record, written into the one buffer they are held in. Returns false, queuing and
+   * holding nothing, when the lengths do not cut the chunks into their records (a lone surrogate at a
+   * record's edge inside a chunk): the caller then passes the records to `ingestJson`.
    */
-  ingestJsonJoined(text: string, lengths: Uint32Array): boolean
+  ingestJsonChunks(chunks: Array<string>, lengths: Uint32Array): boolean
   /** Queues one Proto batch, held like a JSON one (`readBackProto`). */
   ingestProto(records: Array<Uint8Array>): void
   /** The records of the held requests `from..=to` (the order of `ingestJson` calls, from 0). */
