@@ -78,6 +78,28 @@ export function readSections(text: string): Map<string, string> {
   return sections;
 }
 
+/**
+ * Markdown as far as its meaning goes: table cells trimmed and column alignments reduced to their colons,
+ * trailing spaces and blank-line runs dropped. The README's formatter (Biome) pads table columns; what
+ * the generator wrote and what the formatter made of it compare equal.
+ */
+export function normalizeMarkdown(text: string): string {
+  const lines = text.split("\n").map((line) => {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith("|")) return line.trimEnd();
+    const cells = trimmed
+      .slice(1, trimmed.endsWith("|") ? -1 : undefined)
+      .split("|")
+      .map((cell) => cell.trim())
+      .map((cell) => (/^:?-+:?$/.test(cell) ? cell.replace(/-+/, "-") : cell));
+    return `|${cells.join("|")}|`;
+  });
+  return lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
 /** Each verdict as a line, for the console. */
 export function verdictLines(record: BenchRecord): string[] {
   return record.verdicts.map(verdictLine);
