@@ -15,11 +15,19 @@ export interface LatencyCase {
   readonly durationMs: number;
   /** The closed loop stops here if `durationMs` has not passed yet (its start-time array is this long). */
   readonly maxRecords: number;
+  /**
+   * Measured passes per client (interleaved across the clients): the row shows the pass with the median
+   * p99. A p99 of 3 s at 10k rec/s is the worst 300 records, i.e. the worst scheduling hiccup of those
+   * seconds on a shared 2-core machine: one pass is not enough for the target's ratio.
+   */
+  readonly passes: number;
 }
 
 /** The offered rates of the open loop, full run and quick. */
 const RATES = [1_000, 10_000, 50_000] as const;
 const QUICK_RATES = [1_000, 10_000] as const;
+/** The rate of the p99 target (issue #15), measured in three passes in a full run. */
+const P99_TARGET_RATE = 10_000;
 /** The server's ack delays: none, and 150 ms, a durable write's wait in the service. */
 const DELAYS = [0, 150] as const;
 const QUICK_DELAYS = [0] as const;
@@ -36,10 +44,11 @@ function closedLoop(ackDelayMs: number, durationMs: number): LatencyCase {
     mode: "closed",
     durationMs,
     maxRecords: CLOSED_LOOP_CAP,
+    passes: 1,
   };
 }
 
-function openLoop(ackDelayMs: number, rate: number, durationMs: number): LatencyCase {
+function openLoop(ackDelayMs: number, rate: number, durationMs: number, passes = 1): LatencyCase {
   return {
     id: `open-${rate}-delay-${ackDelayMs}`,
     label: `${kilo(rate)} rec/s, ack delay ${ackDelayMs} ms`,
@@ -48,19 +57,24 @@ function openLoop(ackDelayMs: number, rate: number, durationMs: number): Latency
     rate,
     durationMs,
     maxRecords: Math.ceil((rate * durationMs) / 1000),
+    passes,
   };
 }
 
 /**
  * Every case of a run, in the order they run (grouped by ack delay, so the server's delay changes only
- * between groups). Full: delays 0 and 150 ms × the closed loop (1.5 s) and 1k, 10k, 50k rec/s (3 s each).
+ * between groups). Full: delays 0 and 150 ms × the closed loop (1.5 s) and 1k, 10k, 50k rec/s (3 s each;
+ * 10k, the rate of the p99 target, in three passes).
  * Quick (the CI smoke run): delay 0 × the closed loop (0.5 s) and 1k, 10k rec/s (1 s each).
  */
 export function latencyCases(quick: boolean): LatencyCase[] {
   const cases: LatencyCase[] = [];
   for (const delay of quick ? QUICK_DELAYS : DELAYS) {
     cases.push(closedLoop(delay, quick ? 500 : 1_500));
-    for (const rate of quick ? QUICK_RATES : RATES) cases.push(openLoop(delay, rate, quick ? 1_000 : 3_000));
+    for (const rate of quick ? QUICK_RATES : RATES) {
+      const passes = !quick && rate === P99_TARGET_RATE ? 3 : 1;
+      cases.push(openLoop(delay, rate, quick ? 1_000 : 3_000, passes));
+    }
   }
   return cases;
 }

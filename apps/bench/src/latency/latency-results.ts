@@ -21,6 +21,8 @@ export interface LatencyRow {
   percentiles: LatencyPercentiles | null;
   /** CPU time of the client process over the run, ms. */
   clientCpuMs: number | null;
+  /** Each pass's p99 (ms) when the case ran several: the row's figures are the median pass's. */
+  p99OfPasses?: number[];
   /** Why the row has no figures ("not available: …", "failed: …"), or what to know about them. */
   note?: string;
 }

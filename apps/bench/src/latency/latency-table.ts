@@ -69,8 +69,12 @@ function line(row: LatencyRow): string {
     row.offered === null || row.achieved === null ? "—" : `${(row.achieved / row.offered).toFixed(2)}×`;
   const p = row.percentiles;
   const figures = p === null ? ["", "", "", "", ""] : [p.p50, p.p90, p.p99, p.p999, p.max].map(ms);
+  const passes =
+    row.p99OfPasses === undefined
+      ? ""
+      : ` (median of ${row.p99OfPasses.length} passes by p99: ${row.p99OfPasses.map(ms).join(", ")} ms)`;
   const note = row.note === undefined ? "" : ` (${row.note})`;
-  return `| ${row.case} | ${row.client}${note} | ${offered} | ${perSecond(row.achieved)} | ${ratio} | ${figures.join(" | ")} |`;
+  return `| ${row.case}${passes} | ${row.client}${note} | ${offered} | ${perSecond(row.achieved)} | ${ratio} | ${figures.join(" | ")} |`;
 }
 
 /** What the latencies count from, printed under the table. */
