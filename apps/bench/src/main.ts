@@ -31,8 +31,11 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 const rounds = Number(values.rounds ?? (quick ? 1 : 5));
-/** Uncounted rounds first: every client's JIT reaches its steady state only after a few runs. */
-const warmUpRounds = 1;
+/**
+ * Uncounted rounds first: every client's JIT and heap reach their steady state only after a few runs
+ * (with one, `stream-js` still took 139–196 ms per 200k singles over the counted rounds, falling).
+ */
+const warmUpRounds = quick ? 1 : 3;
 const only = (["memory", "startup", "throughput", "latency"] as const).find((name) => values[name]);
 const mode = values.cases !== undefined ? "partial" : (only ?? (quick ? "quick" : "full"));
 const started = performance.now();
