@@ -79,14 +79,14 @@ export function readSections(text: string): Map<string, string> {
 }
 
 /**
- * Markdown as far as its meaning goes: table cells trimmed and column alignments reduced to their colons,
+ * Markdown as far as its meaning goes: lines and table cells trimmed, column alignments reduced to their colons,
  * trailing spaces and blank-line runs dropped. The README's formatter (Biome) pads table columns; what
  * the generator wrote and what the formatter made of it compare equal.
  */
 export function normalizeMarkdown(text: string): string {
   const lines = text.split("\n").map((line) => {
     const trimmed = line.trim();
-    if (!trimmed.startsWith("|")) return line.trimEnd();
+    if (!trimmed.startsWith("|")) return trimmed;
     const cells = trimmed
       .slice(1, trimmed.endsWith("|") ? -1 : undefined)
       .split("|")
