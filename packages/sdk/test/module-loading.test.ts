@@ -16,18 +16,20 @@ beforeAll(async () => {
   }
 }, 180_000);
 
+/** Runs a fixture under the load recorder; returns what it logged (module URLs and markers). */
+async function recordLoads(fixtureName: string, env: Record<string, string> = {}): Promise<string> {
+  const log = join(mkdtempSync(join(tmpdir(), "zb-loads-")), "loads.txt");
+  await run(process.execPath, ["--import", fixture("load-recorder.mjs"), fixture(fixtureName)], {
+    cwd: packageDir,
+    env: { ...process.env, ZB_LOAD_LOG: log, ...env },
+  });
+  return readFileSync(log, "utf8");
+}
+
 describe("module loading", () => {
   it("loads neither grpc-js nor the protobuf runtime while importing and constructing", async () => {
-    const log = join(mkdtempSync(join(tmpdir(), "zb-loads-")), "loads.txt");
-    await run(
-      process.execPath,
-      ["--import", fixture("load-recorder.mjs"), fixture("import-then-stream.mjs")],
-      {
-        cwd: packageDir,
-        env: { ...process.env, ZB_LOAD_LOG: log, ZEROBUS_BACKEND: "js" },
-      },
-    );
-    const [imported = "", rest = ""] = readFileSync(log, "utf8").split("--- imported\n");
+    const loads = await recordLoads("import-then-stream.mjs", { ZEROBUS_BACKEND: "js" });
+    const [imported = "", rest = ""] = loads.split("--- imported\n");
     expect(imported).toContain("/sdk/dist/index.js");
     expect(imported).not.toMatch(/grpc-js|@bufbuild\/protobuf|backend-js/);
     // The constructor starts importing the js backend (the next test): the hooks may log that resolution
@@ -40,16 +42,8 @@ describe("module loading", () => {
   });
 
   it("imports its own code and core's as a few bundled modules, not one per source file", async () => {
-    const log = join(mkdtempSync(join(tmpdir(), "zb-loads-")), "loads.txt");
-    await run(
-      process.execPath,
-      ["--import", fixture("load-recorder.mjs"), fixture("import-then-stream.mjs")],
-      {
-        cwd: packageDir,
-        env: { ...process.env, ZB_LOAD_LOG: log, ZEROBUS_BACKEND: "js" },
-      },
-    );
-    const [imported = ""] = readFileSync(log, "utf8").split("--- imported\n");
+    const loads = await recordLoads("import-then-stream.mjs", { ZEROBUS_BACKEND: "js" });
+    const [imported = ""] = loads.split("--- imported\n");
     const ours = new Set(imported.split("\n").filter((url) => /\/packages\/(sdk|core)\/dist\//.test(url)));
     // Node's ES module loader costs about 0.6 ms per module in a fresh process: the 45 files these two
     // packages were took 35 ms to import (W6 of issue 15); bundled, they are 4.
@@ -59,16 +53,8 @@ describe("module loading", () => {
   });
 
   it("starts loading the js backend when a js SDK is constructed, before any stream (the first createStream does not wait for it)", async () => {
-    const log = join(mkdtempSync(join(tmpdir(), "zb-loads-")), "loads.txt");
-    await run(
-      process.execPath,
-      ["--import", fixture("load-recorder.mjs"), fixture("construct-then-wait.mjs")],
-      {
-        cwd: packageDir,
-        env: { ...process.env, ZB_LOAD_LOG: log },
-      },
-    );
-    const [imported = "", constructed = ""] = readFileSync(log, "utf8").split("--- imported\n");
+    const loads = await recordLoads("construct-then-wait.mjs");
+    const [imported = "", constructed = ""] = loads.split("--- imported\n");
     expect(imported).not.toMatch(/grpc-js|backend-js/);
     const [whileWaiting = ""] = constructed.split("--- waited\n");
     expect(whileWaiting).toMatch(/backend-js/);
