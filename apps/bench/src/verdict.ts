@@ -46,13 +46,20 @@ export function none(id: string, what: string, count: number | undefined): Verdi
   return { id, what, value: count, target: "= 0", verdict: verdictOf(count, (v) => v === 0) };
 }
 
+/**
+ * The measured figure as tables show it: a count as it is, a ratio to two decimals, or three when two
+ * would print the bound itself for a figure on the wrong side of it (1.195 against ≥ 1.2 is not "1.20").
+ */
+export function shownValue(verdict: Verdict): string {
+  if (verdict.value === undefined) return "—";
+  if (verdict.target === "= 0") return String(verdict.value);
+  const two = verdict.value.toFixed(2);
+  const bound = /[\d.]+$/.exec(verdict.target)?.[0];
+  const digits = verdict.verdict === "FAIL" && bound !== undefined && Number(two) === Number(bound) ? 3 : 2;
+  return `${verdict.value.toFixed(digits)}×`;
+}
+
 /** `W1 200k singles: sdk-js / official (rec/s) = 35.66× (target ≥ 10) PASS`. */
 export function verdictLine(verdict: Verdict): string {
-  const shown =
-    verdict.value === undefined
-      ? "—"
-      : verdict.target === "= 0"
-        ? String(verdict.value)
-        : `${verdict.value.toFixed(2)}×`;
-  return `${verdict.id} ${verdict.what} = ${shown} (target ${verdict.target}) ${verdict.verdict}`;
+  return `${verdict.id} ${verdict.what} = ${shownValue(verdict)} (target ${verdict.target}) ${verdict.verdict}`;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { BenchRecord } from "../results-file.js";
+import { atLeast, atMost, shownValue } from "../verdict.js";
 import { README, README_RESULTS } from "./readme-files.js";
 import { normalizeMarkdown, readSections, renderSections, replaceSections } from "./readme-sections.js";
 
@@ -37,5 +38,14 @@ describe("replaceSections", () => {
 
   it("refuses a section the text has no fences for", () => {
     expect(() => replaceSections(text, { memory: "x" })).toThrow(/bench:memory/);
+  });
+});
+
+describe("shownValue", () => {
+  it("shows a ratio to two decimals, or three when two would print the bound it missed", () => {
+    expect(shownValue(atLeast("W3", "x", 1.1952, 1.2))).toBe("1.195×");
+    expect(shownValue(atLeast("W3", "x", 1.2049, 1.2))).toBe("1.20×");
+    expect(shownValue(atMost("W6", "x", 0.1913, 0.3))).toBe("0.19×");
+    expect(shownValue(atMost("W4", "x", 1.503, 1.5))).toBe("1.503×");
   });
 });

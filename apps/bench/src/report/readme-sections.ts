@@ -3,7 +3,7 @@ import { formatMemoryTable } from "../memory/memory-table.js";
 import type { BenchRecord } from "../results-file.js";
 import { formatStartupTable } from "../startup/startup-table.js";
 import { formatTable } from "../table.js";
-import { verdictLine } from "../verdict.js";
+import { shownValue, verdictLine } from "../verdict.js";
 
 /**
  * The README's generated sections: each lies between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` and
@@ -44,11 +44,7 @@ export function renderSections(record: BenchRecord): Partial<Record<SectionName,
   sections.targets = [
     "| id | what | measured | target | verdict |",
     "|---|---|--:|---|---|",
-    ...record.verdicts.map((v) => {
-      const measured =
-        v.value === undefined ? "—" : v.target === "= 0" ? String(v.value) : `${v.value.toFixed(2)}×`;
-      return `| ${v.id} | ${v.what} | ${measured} | ${v.target} | ${v.verdict} |`;
-    }),
+    ...record.verdicts.map((v) => `| ${v.id} | ${v.what} | ${shownValue(v)} | ${v.target} | ${v.verdict} |`),
   ].join("\n");
   return sections;
 }
