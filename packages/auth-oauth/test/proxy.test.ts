@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ let directProxy: ConnectProxy;
 let bypassedProxy: ConnectProxy;
 let lowercaseProxy: ConnectProxy;
 let untrustedProxy: ConnectProxy;
+let loadingProxy: ConnectProxy;
 let dir: string;
 let caFile: string;
 
@@ -26,7 +27,8 @@ beforeAll(async () => {
   caFile = join(dir, "ca.pem");
   await writeFile(caFile, tls.caPem);
   tokenServer = await startHttpsTokenServer(tls);
-  [directProxy, bypassedProxy, lowercaseProxy, untrustedProxy] = await Promise.all([
+  [directProxy, bypassedProxy, lowercaseProxy, untrustedProxy, loadingProxy] = await Promise.all([
+    startConnectProxy(),
     startConnectProxy(),
     startConnectProxy(),
     startConnectProxy(),
@@ -36,7 +38,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(
-    [tokenServer, directProxy, bypassedProxy, lowercaseProxy, untrustedProxy].map((s) => s?.close()),
+    [tokenServer, directProxy, bypassedProxy, lowercaseProxy, untrustedProxy, loadingProxy].map((s) =>
+      s?.close(),
+    ),
   );
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
@@ -101,5 +105,25 @@ describe("token requests through a proxy, with NODE_EXTRA_CA_CERTS", { timeout: 
     }
     expect(untrustedProxy.connects).toEqual([new URL(tokenServer.url).host]);
     expect(tokenServer.requests).toBe(before);
+  });
+
+  it("loads undici only for a request through a proxy, not on import nor for a direct one", async () => {
+    const log = join(dir, "loads.txt");
+    const results = await runChild(
+      [
+        { workspaceUrl: tokenServer.url, env: {} },
+        { workspaceUrl: tokenServer.url, env: { HTTPS_PROXY: loadingProxy.url } },
+      ],
+      caFile,
+      log,
+    );
+    expect(results.map((result) => Object.keys(result))).toEqual([["headers"], ["headers"]]);
+    const loads = await readFile(log, "utf8");
+    const [imported = "", direct = "", proxied = ""] = loads.split(/^--- .*\n/m);
+    expect(imported).toMatch(/auth-oauth\/src\/index\.ts/);
+    expect(imported).not.toMatch(/undici/);
+    expect(direct).not.toMatch(/undici/);
+    expect(proxied).toMatch(/\/undici@[^/]+\/node_modules\/undici\//);
+    expect(loadingProxy.connects).toEqual([new URL(tokenServer.url).host]);
   });
 });

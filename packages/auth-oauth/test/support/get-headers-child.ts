@@ -10,7 +10,10 @@ interface Scenario {
   env: Record<string, string>;
 }
 
-const proxyVariables = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"];
+const proxyVariables = ["http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY"];
+// Set by `load-recorder.mjs` when the run records module loads: separates the import and each scenario.
+const mark = (globalThis as { zbLoadMark?: (text: string) => void }).zbLoadMark ?? (() => {});
+mark("imported");
 const scenarios = JSON.parse(process.env.ZEROBUS_TEST_SCENARIOS ?? "[]") as Scenario[];
 const results: unknown[] = [];
 for (const scenario of scenarios) {
@@ -35,5 +38,6 @@ for (const scenario of scenarios) {
     const { code, message } = error as { code?: string; message?: string };
     results.push({ error: { code, message } });
   }
+  mark(`scenario ${results.length} done`);
 }
 process.stdout.write(JSON.stringify(results));
