@@ -22,6 +22,7 @@ describe("@zerobus/core", () => {
       "resolveStreamOptions",
       "silentLogger",
       "toHeadersProvider",
+      "toLogger",
       "validateTableName",
     ]);
   });

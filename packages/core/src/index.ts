@@ -35,7 +35,7 @@ export type {
 } from "./headers.js";
 export { normalizeHeaders, resolveHeaders, TABLE_NAME_HEADER, toHeadersProvider } from "./headers.js";
 export type { Logger } from "./logger.js";
-export { silentLogger } from "./logger.js";
+export { silentLogger, toLogger } from "./logger.js";
 export type { SupportedRecordType } from "./record-type.js";
 export { RecordType } from "./record-type.js";
 export type { StreamOpener } from "./stream-opener.js";

@@ -17,7 +17,10 @@ export interface ZerobusSdkOptions {
   workspaceId?: string;
   /** Added to the user agent. */
   applicationName?: string;
-  /** Diagnostics; never receives secrets. */
+  /**
+   * Diagnostics; never receives secrets. `console`, or a pino or bunyan logger: those are recognised and
+   * given `(fields, message)`, their order, so fields stay fields (see `toLogger` of `@zerobus/core`).
+   */
   logger?: Logger;
   /** HTTP/2 keepalive ping interval; none by default (servers may answer frequent pings with GOAWAY). */
   keepaliveMs?: number;
@@ -89,19 +92,7 @@ export function checkSdkOptions(options: unknown): ZerobusSdkOptions {
       throw new ZerobusError("invalid_argument", "option tls must be { ca?: string | Uint8Array }");
     }
   }
-  if (o.logger !== undefined) {
-    const logger = o.logger as Record<string, unknown> | null;
-    if (
-      typeof logger !== "object" ||
-      logger === null ||
-      !["debug", "info", "warn", "error"].every((level) => typeof logger[level] === "function")
-    ) {
-      throw new ZerobusError(
-        "invalid_argument",
-        "option logger must have debug, info, warn and error methods",
-      );
-    }
-  }
+  // The logger is checked (and pino or bunyan adapted) by toLogger in the constructor.
   return o as ZerobusSdkOptions;
 }
 

@@ -8,13 +8,15 @@ import type {
   WireRecord,
   WireStream,
 } from "@zerobus/core";
-import { resolveStreamOptions, silentLogger, toHeadersProvider, ZerobusError } from "@zerobus/core";
+import { resolveStreamOptions, silentLogger, toHeadersProvider, toLogger, ZerobusError } from "@zerobus/core";
 import type { OpenRequest } from "@zerobus/core/internal";
 import { invalidSignal, parseEndpoint, StreamRegistry } from "@zerobus/core/internal";
 import type { SelectedBackend } from "./backend-selection.js";
 import { selectBackend } from "./backend-selection.js";
 import type { CreateStreamOptions } from "./create-stream-options.js";
 import { splitCreateStreamOptions } from "./create-stream-options.js";
+import { envCredentials } from "./env-credentials.js";
+import { constructorArguments, fromVariable, WORKSPACE_URL_ENV } from "./env-defaults.js";
 import { inspectCustom } from "./inspect-custom.js";
 import type { MessageEncoder, RecordEncoder } from "./record-encoder.js";
 import { recordEncoder } from "./record-encoder.js";
@@ -28,11 +30,41 @@ import { ZerobusStream } from "./zerobus-stream.js";
 /** A stream of any record type (what the implementation signatures handle). */
 type AnyStream = ZerobusStream<unknown, WireRecord>;
 
+/**
+ * What follows the table in `createStream`: OAuth client credentials of a service principal, or none to
+ * read them from the environment (`fromEnv()` of `@zerobus/auth-env`).
+ */
+export type CreateStreamCredentials =
+  | [clientId: string, clientSecret: string, options?: CreateStreamOptions]
+  | [options?: CreateStreamOptions];
+
 function checkCredential(name: string, value: unknown): string {
   if (typeof value !== "string" || value.trim() === "") {
-    throw new ZerobusError("invalid_argument", `createStream needs ${name} (a non-empty string)`);
+    throw new ZerobusError(
+      "invalid_argument",
+      `createStream needs ${name} (a non-empty string), or neither clientId nor clientSecret to read credentials from DATABRICKS_* variables or ~/.databrickscfg`,
+    );
   }
   return value;
+}
+
+/** The credentials and options of a `createStream` call; no credentials at all means the environment's. */
+function splitCredentials(args: readonly unknown[]): {
+  credentials?: { clientId: string; clientSecret: string };
+  options: CreateStreamOptions | undefined;
+} {
+  const [first, second, third] = args;
+  if (first === undefined && second === undefined) return { options: third as CreateStreamOptions };
+  if (typeof first === "object" && first !== null && second === undefined && third === undefined) {
+    return { options: first as CreateStreamOptions };
+  }
+  return {
+    credentials: {
+      clientId: checkCredential("clientId", first),
+      clientSecret: checkCredential("clientSecret", second),
+    },
+    options: third as CreateStreamOptions,
+  };
 }
 
 /**
@@ -70,26 +102,42 @@ export class ZerobusSdk {
   readonly #surfaces = new WeakMap<WireStream, AnyStream>();
 
   /**
-   * @param zerobusEndpoint - `https://<workspace-id>.zerobus.<region>.cloud.databricks.com` (`http://` only
-   *   with `allowInsecure`)
-   * @param unityCatalogUrl - the workspace URL; needed only by `createStream` (OAuth)
+   * Reads `ZEROBUS_SERVER_ENDPOINT` for the endpoint and `DATABRICKS_HOST` for the workspace URL.
+   *
    * @param options - backend choice, TLS, logger and more
    */
-  constructor(zerobusEndpoint: string, unityCatalogUrl?: string, options?: ZerobusSdkOptions) {
-    const checked = checkSdkOptions(options);
-    const endpoint = parseEndpoint(zerobusEndpoint, checked.allowInsecure ?? false);
+  constructor(options?: ZerobusSdkOptions);
+  /**
+   * @param zerobusEndpoint - `https://<workspace-id>.zerobus.<region>.cloud.databricks.com` (`http://` only
+   *   with `allowInsecure`); omitted (`undefined`): `ZEROBUS_SERVER_ENDPOINT`
+   * @param unityCatalogUrl - the workspace URL, needed only by `createStream` with a client id and secret;
+   *   omitted: `DATABRICKS_HOST`
+   * @param options - backend choice, TLS, logger and more
+   */
+  constructor(zerobusEndpoint: string | undefined, unityCatalogUrl?: string, options?: ZerobusSdkOptions);
+  constructor(
+    zerobusEndpointOrOptions?: string | ZerobusSdkOptions,
+    unityCatalogUrlArgument?: string,
+    optionsArgument?: ZerobusSdkOptions,
+  ) {
+    const args = constructorArguments(zerobusEndpointOrOptions, unityCatalogUrlArgument, optionsArgument);
+    const checked = checkSdkOptions(args.options);
+    const endpoint = fromVariable(args.endpointFrom, () =>
+      parseEndpoint(args.endpoint, checked.allowInsecure ?? false),
+    );
+    const unityCatalogUrl = args.unityCatalogUrl;
     if (
       unityCatalogUrl !== undefined &&
       (typeof unityCatalogUrl !== "string" || unityCatalogUrl.trim() === "")
     ) {
       throw new ZerobusError(
         "invalid_argument",
-        "unityCatalogUrl must be the workspace URL (https://…) or omitted",
+        "the workspace URL (unityCatalogUrl) must be https://… or omitted",
       );
     }
-    this.#logger = checked.logger ?? silentLogger;
+    this.#logger = checked.logger === undefined ? silentLogger : toLogger(checked.logger, "logger");
     this.#endpoint = endpoint.url;
-    this.#unityCatalogUrl = unityCatalogUrl;
+    this.#unityCatalogUrl = unityCatalogUrl as string | undefined;
     this.#config = {
       endpoint: endpoint.url,
       allowInsecure: checked.allowInsecure ?? false,
@@ -114,49 +162,43 @@ export class ZerobusSdk {
     return this.#selected.capabilities;
   }
 
-  /** Opens a stream authenticated with OAuth client credentials (a service principal) against the workspace. */
+  /**
+   * Opens a stream authenticated with OAuth client credentials (a service principal) against the workspace,
+   * or, given no credentials, with what `fromEnv()` of `@zerobus/auth-env` finds: `DATABRICKS_CLIENT_ID` +
+   * `DATABRICKS_CLIENT_SECRET` (with `DATABRICKS_HOST`), `DATABRICKS_TOKEN`, then a `~/.databrickscfg` profile.
+   * A JSON stream takes a row type: `createStream<SensorReading>(table)` accepts only that shape.
+   */
   createStream<Desc extends DescMessage>(
     table: { tableName: string; descriptorProto: Desc },
-    clientId: string,
-    clientSecret: string,
-    options?: CreateStreamOptions,
+    ...credentials: CreateStreamCredentials
   ): Promise<ZerobusStream<ProtoRecord<Desc>, Uint8Array>>;
   createStream(
     table: { tableName: string; descriptorProto: Uint8Array },
-    clientId: string,
-    clientSecret: string,
-    options?: CreateStreamOptions,
+    ...credentials: CreateStreamCredentials
   ): Promise<ZerobusStream<ProtoBytesRecord, Uint8Array>>;
-  createStream(
+  createStream<Row extends JsonRecord = JsonRecord>(
     table: string | { tableName: string; descriptorProto?: never },
-    clientId: string,
-    clientSecret: string,
-    options?: CreateStreamOptions,
-  ): Promise<ZerobusStream<JsonRecord, string>>;
+    ...credentials: CreateStreamCredentials
+  ): Promise<ZerobusStream<Row, string>>;
   /** A table only known at run time: the record kind is checked when records arrive. */
   createStream(
     table: TableInput,
-    clientId: string,
-    clientSecret: string,
-    options?: CreateStreamOptions,
+    ...credentials: CreateStreamCredentials
   ): Promise<ZerobusStream<JsonRecord | ProtoBytesRecord>>;
-  async createStream(
-    table: TableInput,
-    clientId: string,
-    clientSecret: string,
-    options?: CreateStreamOptions,
-  ): Promise<AnyStream> {
+  async createStream(table: TableInput, ...args: unknown[]): Promise<AnyStream> {
+    const { credentials, options } = splitCredentials(args);
+    if (credentials === undefined) return this.#open(table, await envCredentials(this.#logger), options);
     if (this.#unityCatalogUrl === undefined) {
       throw new ZerobusError(
         "invalid_argument",
-        "createStream uses OAuth and needs the workspace URL: new ZerobusSdk(endpoint, unityCatalogUrl); or use createStreamWithHeadersProvider",
+        `createStream with a client id and secret needs the workspace URL: new ZerobusSdk(endpoint, workspaceUrl) or ${WORKSPACE_URL_ENV}; or use createStreamWithHeadersProvider`,
       );
     }
     const { fromOAuthClientCredentials } = await import("@zerobus/auth-oauth");
     const provider = fromOAuthClientCredentials({
       workspaceUrl: this.#unityCatalogUrl,
-      clientId: checkCredential("clientId", clientId),
-      clientSecret: checkCredential("clientSecret", clientSecret),
+      clientId: credentials.clientId,
+      clientSecret: credentials.clientSecret,
       workspaceId: this.#config.workspaceId,
       logger: this.#logger,
     });
@@ -174,11 +216,11 @@ export class ZerobusSdk {
     provider: HeadersProviderLike,
     options?: CreateStreamOptions,
   ): Promise<ZerobusStream<ProtoBytesRecord, Uint8Array>>;
-  createStreamWithHeadersProvider(
+  createStreamWithHeadersProvider<Row extends JsonRecord = JsonRecord>(
     table: string | { tableName: string; descriptorProto?: never },
     provider: HeadersProviderLike,
     options?: CreateStreamOptions,
-  ): Promise<ZerobusStream<JsonRecord, string>>;
+  ): Promise<ZerobusStream<Row, string>>;
   /** A table only known at run time: the record kind is checked when records arrive. */
   createStreamWithHeadersProvider(
     table: TableInput,

@@ -71,7 +71,11 @@ describe("ZerobusSdk constructor", () => {
     [{ backend: "rust" }, /backend must be/],
     [{ allowInsecure: "yes" }, /allowInsecure must be a boolean/],
     [{ keepaliveMs: -1 }, /keepaliveMs/],
-    [{ logger: console.log }, /logger must have/],
+    [{ logger: console.log }, /logger must be a logger object .* not a function/],
+    [
+      { logger: { info() {} } },
+      /logger must have debug, info, warn and error methods .* no debug, warn, error/,
+    ],
     [{ tls: { ca: 5 } }, /tls must be/],
   ])("refuses the option %o", (options, message) => {
     expect(() => new ZerobusSdk("https://1.zerobus.example.com", undefined, options as never)).toThrow(
