@@ -45,6 +45,16 @@ function loadNative(): NativeModule {
   return module;
 }
 
+/**
+ * `backendReason` when `auto` falls back: that js is in use and why native is not, in the words of
+ * backend-native's load error (without its `[code]` prefix), which names the missing platform package.
+ */
+export function nativeUnavailableReason(error: unknown): string {
+  const why =
+    error instanceof ZerobusError ? error.rawMessage : error instanceof Error ? error.message : String(error);
+  return `native unavailable, using the js backend: ${why}`;
+}
+
 function jsBackend(reason: string): SelectedBackend {
   // Loading starts now, not at the first createStream: grpc-js and this backend take about 150 ms to import
   // in a fresh process, which an application that builds its SDK at start-up no longer waits for later. A
@@ -77,8 +87,8 @@ export function selectBackend(choice: BackendChoice, logger: Logger): SelectedBa
     };
   } catch (error) {
     if (choice === "native") throw error;
-    const why = error instanceof Error ? error.message : String(error);
-    logger.debug("native backend unavailable, using js", { reason: why });
-    return jsBackend(`native unavailable: ${why}`);
+    const reason = nativeUnavailableReason(error);
+    logger.debug("native backend unavailable, using js", { reason });
+    return jsBackend(reason);
   }
 }
