@@ -4,7 +4,12 @@
 // when called. Every import of another package (ours, a dependency, `node:`) stays an import. Why: a fresh
 // Node process pays about 0.6 ms per ES module it loads (resolve, read, compile, link): `@zerobus/sdk` with
 // the 45 files it loaded from itself and core took 35 ms to import, bundled 8 (W6 of issue 15). The
-// declarations stay tsc's, one per source file, so types and their maps are unchanged.
+// declarations stay tsc's, one per source file.
+//
+// No source maps: they were a third of each tarball and pointed at `src/*.ts` files that do not ship, so a
+// debugger or stack trace could not use them (and a declaration map sent "go to definition" to a missing
+// file instead of the `.d.ts` with its TSDoc). The bundles are not minified and keep their names
+// (`keepNames`), so a stack trace into `dist/` reads much as the source does (issue 16).
 //
 // `--inline <package>` (repeatable) bundles what the package uses of that dependency too (a dependency with
 // many small modules, of which it needs few); the licence header of each of its files is kept.
@@ -54,10 +59,10 @@ const entryPoints = Object.values(manifest.exports)
   .map((file) => file.replace(/^\.\/dist\//, "src/").replace(/\.js$/, ".ts"));
 if (entryPoints.length === 0) throw new Error(`${manifest.name}: no JavaScript entry in its exports map`);
 
-// JavaScript a previous, per-file build left behind would be packed with the bundle.
+// JavaScript and maps a previous, per-file build left behind would be packed with the bundle.
 const dist = join(packageDir, "dist");
 for (const file of readdirSync(dist, { recursive: true })) {
-  if (/\.js(\.map)?$/.test(file)) rmSync(join(dist, file));
+  if (/\.js(\.map)?$|\.d\.ts\.map$/.test(file)) rmSync(join(dist, file));
 }
 
 await build({
@@ -76,7 +81,6 @@ await build({
   // Where two files of one output declare the same top-level name, esbuild renames one; this keeps the
   // `name` of each class and function what the source says (error names, stack traces, `inspect` output).
   keepNames: true,
-  sourcemap: true,
-  sourcesContent: false,
+  sourcemap: false,
   logLevel: "warning",
 });

@@ -29,6 +29,7 @@ export class TableRecording {
   #recordCount = 0;
   readonly #listeners = new Set<() => void>();
 
+  /** @internal Tables are recorded by the server; tests get them from `server.table(name)`. */
   constructor(readonly name: string) {}
 
   /** Connections whose create named this table, oldest first. */
