@@ -14,6 +14,7 @@ import { SDK_HEADER, SDK_HEADER_VALUE } from "./version.js";
 export async function connect(
   client: grpc.Client,
   config: BackendConfig,
+  secure: boolean,
   { table, options, headers: provider }: ConnectTarget,
   { reason, signal }: ConnectAttempt,
 ): Promise<GrpcConnection> {
@@ -51,7 +52,10 @@ export async function connect(
     );
     const metadata = toMetadata(headers);
     const createRequest = encodeCreateRequest(table, options.recordType);
-    return await GrpcConnection.open(client, metadata, createRequest, options.recordType, attempt.signal);
+    return await GrpcConnection.open(client, metadata, createRequest, options.recordType, attempt.signal, {
+      given: config.endpoint,
+      secure,
+    });
   } finally {
     clearTimeout(timer);
     signal.removeEventListener("abort", forward);

@@ -34,7 +34,7 @@ export function createBackend(config: BackendConfig): Backend {
     async connect(target, attempt) {
       if (closed) throw new ZerobusError("invalid_state", "this backend is closed", { retryable: false });
       client ??= createChannel(config, endpoint);
-      return connect(client, config, target, attempt);
+      return connect(client, config, endpoint.secure, target, attempt);
     },
     async close() {
       closed = true;

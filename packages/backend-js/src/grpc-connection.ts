@@ -6,8 +6,10 @@ import type {
   WireRequest,
   ZerobusError,
 } from "@zerobus/core";
-import { errorFromGrpcStatus, errorFromNetworkError, ZerobusError as ZError } from "@zerobus/core";
+import { errorFromNetworkError, ZerobusError as ZError } from "@zerobus/core";
 import { abortError } from "@zerobus/core/internal";
+import type { EndpointFacts } from "./grpc-failure.js";
+import { errorFromGrpcFailure } from "./grpc-failure.js";
 import { encodeIngestRequest } from "./request-encoder.js";
 import type { ServerMessage } from "./response-decoder.js";
 import { decodeResponse } from "./response-decoder.js";
@@ -51,7 +53,7 @@ export class GrpcConnection implements Connection {
   /**
    * Opens the call, sends `create`, and resolves once the server answered with its stream id. Rejects with
    * the status error, a `protocol_error` for any other first message, or `cancelled`/the abort reason when
-   * `signal` fires (the call is then cancelled).
+   * `signal` fires (the call is then cancelled). `endpoint` serves to explain failures (`grpc-failure.ts`).
    */
   static open(
     client: grpc.Client,
@@ -59,6 +61,7 @@ export class GrpcConnection implements Connection {
     createRequest: Buffer,
     recordType: SupportedRecordType,
     signal: AbortSignal,
+    endpoint: EndpointFacts,
   ): Promise<GrpcConnection> {
     // An abort before the call exists would never fire its listener.
     if (signal.aborted) return Promise.reject(abortError(signal, "stream creation"));
@@ -90,10 +93,10 @@ export class GrpcConnection implements Connection {
         fail,
       };
       call.on("data", (message: ServerMessage) => connection.#onData(message));
-      call.on("status", (status: grpc.StatusObject) => connection.#onEnd(statusError(status)));
+      call.on("status", (status: grpc.StatusObject) => connection.#onEnd(statusError(status, endpoint)));
       // grpc-js emits 'error' next to 'status' for non-OK statuses; the status is what we act on, but
       // an 'error' without listener would throw.
-      call.on("error", (error: Error) => connection.#onEnd(callError(error)));
+      call.on("error", (error: Error) => connection.#onEnd(callError(error, endpoint)));
       call.on("drain", () => connection.#drained());
       call.write(createRequest);
     });
@@ -233,13 +236,13 @@ function describeMessage(message: ServerMessage): string {
   return message.kind === "malformed" ? message.reason : `a ${message.kind} message`;
 }
 
-function statusError(status: grpc.StatusObject): ZerobusError {
-  return errorFromGrpcStatus(status.code, status.details);
+function statusError(status: grpc.StatusObject, endpoint: EndpointFacts): ZerobusError {
+  return errorFromGrpcFailure(status.code, status.details, endpoint);
 }
 
-function callError(error: Error): ZerobusError {
+function callError(error: Error, endpoint: EndpointFacts): ZerobusError {
   const code = (error as Partial<grpc.ServiceError>).code;
   if (typeof code === "number")
-    return errorFromGrpcStatus(code, (error as grpc.ServiceError).details ?? error.message, error);
+    return errorFromGrpcFailure(code, (error as grpc.ServiceError).details ?? error.message, endpoint, error);
   return errorFromNetworkError(error, "the connection broke") ?? ZError.from(error);
 }
