@@ -1,5 +1,6 @@
 import type { Logger } from "@zerobus/core";
 import { errorFromNetworkError, ZerobusError } from "@zerobus/core";
+import { failureHint } from "./failure-hint.js";
 import type { OAuthToken } from "./parse-token-response.js";
 import { parseTokenResponse } from "./parse-token-response.js";
 import { postForm } from "./post-form.js";
@@ -51,12 +52,12 @@ export async function requestToken(request: TokenRequest): Promise<OAuthToken> {
     return token;
   }
   // Redacted before anything is parsed or cut: a secret cut in half would no longer match.
-  const detail = serverDetail(redact(response.body, [request.clientSecret, basic]));
+  const detail = serverDetail(redact(response.body, [request.clientSecret, basic])) + failureHint(endpoint);
   if (status >= 300 && status < 400) {
     const target = response.location === null ? "" : ` to ${response.location}`;
     throw new ZerobusError(
       "auth_failed",
-      `token endpoint ${endpoint} redirected (HTTP ${status}${target}): set workspaceUrl to the workspace's own URL`,
+      `token endpoint ${endpoint} redirected (HTTP ${status}${target}): set workspaceUrl to the workspace's own URL${failureHint(endpoint)}`,
       { retryable: false },
     );
   }
@@ -96,13 +97,13 @@ function fetchError(error: unknown, request: TokenRequest, timeout: AbortSignal)
       retryable: true,
     });
   }
-  return (
-    errorFromNetworkError(error, what) ??
-    new ZerobusError("unavailable", `${what} failed: ${describeCause(error)}`, {
+  const hint = failureHint(request.endpoint, error);
+  const failed = () =>
+    new ZerobusError("unavailable", `${what} failed: ${describeCause(error)}${hint}`, {
       cause: error,
       retryable: true,
-    })
-  );
+    });
+  return hint === "" ? (errorFromNetworkError(error, what) ?? failed()) : failed();
 }
 
 /** The innermost message with its code, e.g. `self-signed certificate (SELF_SIGNED_CERT_IN_CHAIN)`. */

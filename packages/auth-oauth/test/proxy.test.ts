@@ -102,6 +102,7 @@ describe("token requests through a proxy, with NODE_EXTRA_CA_CERTS", { timeout: 
     for (const result of results) {
       expect(result.error?.code).toBe("unavailable");
       expect(result.error?.message).toMatch(/certificate|CERT/);
+      expect(result.error?.message).toMatch(/not trusted: set NODE_EXTRA_CA_CERTS=/);
     }
     expect(untrustedProxy.connects).toEqual([new URL(tokenServer.url).host]);
     expect(tokenServer.requests).toBe(before);
