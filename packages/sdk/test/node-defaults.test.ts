@@ -149,7 +149,7 @@ describe("new ZerobusSdk() and createStream(table) from the environment", () => 
 
 describe("loggers", () => {
   /** Opens one stream with `logger` and ingests a record, so the SDK logs "stream opened" with fields. */
-  async function openWith(logger: ZerobusSdkOptions["logger"]): Promise<string> {
+  async function openWith(logger: NonNullable<ZerobusSdkOptions["logger"]>): Promise<string> {
     const table = nextTable();
     sdk = new ZerobusSdk(server.endpoint, undefined, { ...local, logger });
     const stream = await sdk.createStreamWithHeadersProvider(table, () => server.headers(table));

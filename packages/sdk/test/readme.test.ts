@@ -75,6 +75,14 @@ describe("README code blocks", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(4);
   });
 
+  it("says which TypeScript target `await using` needs on Node 20 and 22 (ESNext emits it as is)", () => {
+    const readme = readFileSync(readmePath, "utf8");
+    expect(readme).toContain("await using");
+    expect(readme).toContain("TypeScript target ≤ ES2022 on Node 20/22");
+    // The blocks above are compiled to that target, as a user's must be.
+    expect(toModule("await using x = null;\n")).not.toContain("await using");
+  });
+
   blocks.forEach((block, index) => {
     const firstLine = block.split("\n").find((line) => line.trim() && !line.startsWith("import")) ?? "";
     it(`block ${index + 1} runs: ${firstLine.slice(0, 60)}`, async () => {
