@@ -55,6 +55,24 @@ describe("explainDetails", () => {
   });
 });
 
+describe("explainDetails on the native core's wording of the same failures", () => {
+  it.each([
+    [
+      "received corrupt message of type InvalidContentType",
+      { given: "127.0.0.1:1", secure: true },
+      /does not speak TLS/,
+    ],
+    ["invalid peer certificate: UnknownIssuer", secure, /tls: \{ ca \}/],
+    [
+      "h2 protocol error: http2 error",
+      { given: "http://127.0.0.1:1", secure: false },
+      /does not speak HTTP\/2/,
+    ],
+  ])("%s", (details, endpoint, hint) => {
+    expect(explainDetails(details, endpoint)).toMatch(hint);
+  });
+});
+
 describe("looksLikeWorkspaceUrl", () => {
   it.each([
     ["https://dbc-a1b2c3d4-e5f6.cloud.databricks.com", true],

@@ -13,7 +13,8 @@ export interface EndpointFacts {
  * The error for a gRPC status, as core's `errorFromGrpcStatus` builds it, with grpc-js's empty trailer
  * trimmed and, for the failures a user can fix, what to do: a plaintext server reached with TLS, a
  * certificate not trusted, an endpoint that does not speak gRPC (the workspace URL given as the endpoint).
- * The code, `retryable` and `grpcCode` stay those of the status.
+ * The code, `retryable` and `grpcCode` stay those of the status. {@link explainDetails} also knows the
+ * native core's (rustls, hyper) wording of the same failures, so that backend can share it.
  */
 export function errorFromGrpcFailure(
   status: number,
@@ -34,14 +35,17 @@ export function explainDetails(details: string, endpoint: EndpointFacts): string
 
 function hintFor(details: string, endpoint: EndpointFacts): string | undefined {
   const { given, secure } = endpoint;
-  // OpenSSL's answer when the server's first bytes are not a TLS record: plain HTTP/2.
-  if (secure && /wrong version number|packet length too long/i.test(details)) {
+  // OpenSSL's answer (rustls's, for the native core) when the server's first bytes are not a TLS record.
+  if (
+    secure &&
+    /wrong version number|packet length too long|corrupt message of type InvalidContentType/i.test(details)
+  ) {
     const assumed = hasScheme(given) ? "" : ` (${given} has no scheme, so it was taken as https://)`;
     return `the server does not speak TLS${assumed}: use http:// with allowInsecure for a local mock`;
   }
   // The chain did not lead to a trusted root (as opposed to, say, a host name mismatch).
   if (
-    /unable to (verify the first|get (local )?issuer) certificate|self[- ]signed certificate|certificate (chain|signature)/i.test(
+    /unable to (verify the first|get (local )?issuer) certificate|self[- ]signed certificate|certificate (chain|signature)|invalid peer certificate: UnknownIssuer/i.test(
       details,
     )
   ) {
@@ -51,7 +55,9 @@ function hintFor(details: string, endpoint: EndpointFacts): string | undefined {
     return `${given} looks like a workspace URL, not a Zerobus endpoint (https://<workspace-id>.zerobus.<region>.cloud.databricks.com): were the endpoint and the workspace URL swapped?`;
   }
   // An HTTP/1.1 server (such as a workspace's token endpoint) answering grpc-js's HTTP/2 preface.
-  if (/^No connection established\. Last error: Protocol error\b/.test(details)) {
+  if (
+    /^No connection established\. Last error: Protocol error\b|^h2 protocol error: http2 error$/.test(details)
+  ) {
     return `${given} does not speak HTTP/2 (gRPC): is it the workspace URL rather than the Zerobus endpoint? (were they swapped?)`;
   }
   return undefined;
