@@ -18,6 +18,8 @@ for (const triple of readdirSync(join(packageDir, "npm"))) {
   const file = join(packageDir, "npm", triple, "package.json");
   const pkg = JSON.parse(readFileSync(file, "utf8"));
   pkg.scripts = { prepublishOnly: "node ../../scripts/check-platform-binary.mjs" };
-  for (const key of ["repository", "homepage", "bugs"]) if (root[key] !== undefined) pkg[key] = root[key];
+  for (const key of ["homepage", "bugs"]) if (root[key] !== undefined) pkg[key] = root[key];
+  if (typeof root.repository === "object")
+    pkg.repository = { ...root.repository, directory: `packages/backend-native/npm/${triple}` };
   writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
 }
