@@ -54,7 +54,8 @@ describe("platform packages", () => {
       expect(pkg.os).toHaveLength(1);
       expect(pkg.cpu).toHaveLength(1);
       if (pkg.os[0] === "linux") expect(pkg.libc).toEqual([triple.endsWith("musl") ? "musl" : "glibc"]);
-      expect(pkg.files).toEqual([`zerobus-native.${triple}.node`]);
+      expect(pkg.files).toEqual([`zerobus-native.${triple}.node`, "LICENSE", "NOTICE"]);
+      expect(pkg.repository.directory).toBe(`packages/backend-native/npm/${triple}`);
       expect(pkg.scripts).toEqual({ prepublishOnly: "node ../../scripts/check-platform-binary.mjs" });
     }
   });
