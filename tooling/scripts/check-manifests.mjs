@@ -106,6 +106,11 @@ function problemsOf(dir, manifest) {
   return problems;
 }
 
+/** Libraries that build or parse X.509 certificates: the repository keeps one (the mock server's). */
+const x509Libraries = ["node-forge", "@peculiar/x509", "pkijs", "jsrsasign", "selfsigned"];
+/** Which of them each workspace package declares, any dependency field. */
+const x509Users = new Map();
+
 let failures = 0;
 let checked = 0;
 for (const entry of readdirSync(join(root, "packages"), { withFileTypes: true })) {
@@ -116,12 +121,22 @@ for (const entry of readdirSync(join(root, "packages"), { withFileTypes: true })
   } catch {
     continue;
   }
+  for (const field of [...runtimeFields, "devDependencies"]) {
+    for (const name of Object.keys(manifest[field] ?? {})) {
+      if (x509Libraries.includes(name)) x509Users.set(name, [...(x509Users.get(name) ?? []), manifest.name]);
+    }
+  }
   if (manifest.private) continue;
   checked++;
   const problems = problemsOf(entry.name, manifest);
   failures += problems.length;
   console.log(problems.length === 0 ? `ok   manifest ${manifest.name}` : `FAIL manifest ${manifest.name}`);
   for (const problem of problems) console.log(`       ${problem}`);
+}
+if (x509Users.size > 1) {
+  failures++;
+  const uses = [...x509Users].map(([name, users]) => `${name} (${users.join(", ")})`).join("; ");
+  console.log(`FAIL more than one X.509 library: ${uses}; keep the mock server's (generateTls)`);
 }
 console.log(`${checked} packages checked, ${failures} problem(s)`);
 process.exit(failures === 0 ? 0 : 1);
