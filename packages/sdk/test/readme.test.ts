@@ -7,18 +7,16 @@ import { createMockServer } from "@zerobus/mock-server";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ZerobusSdk } from "../src/index.js";
+import { codeBlocks } from "./readme-sections.js";
 
 const run = promisify(execFile);
 const packageDir = join(import.meta.dirname, "..");
 const readmePath = join(packageDir, "../../README.md");
+// The published README: its blocks equal the root's (readme-sync.test.ts), and run here too, once each.
+const sdkReadmePath = join(packageDir, "README.md");
 // Inside the package, so `@zerobus/sdk` resolves to this package (self-reference) as it does for users.
 const workDir = join(packageDir, ".readme-run");
 const table = "main.readme.events";
-
-/** The README's TypeScript code blocks, in order. */
-function codeBlocks(markdown: string): string[] {
-  return [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1] ?? "");
-}
 
 function toModule(source: string): string {
   return ts.transpileModule(source, {
@@ -69,10 +67,15 @@ afterAll(async () => {
 });
 
 describe("README code blocks", () => {
-  const blocks = codeBlocks(readFileSync(readmePath, "utf8"));
+  const rootBlocks = codeBlocks(readFileSync(readmePath, "utf8"));
+  const sdkBlocks = codeBlocks(readFileSync(sdkReadmePath, "utf8"));
+  // Both READMEs' blocks, each distinct one once: the sdk README's are the root's today, so this runs the
+  // root's; one the sdk README ever had alone would run as well.
+  const blocks = [...new Set([...rootBlocks, ...sdkBlocks])];
 
-  it("has the examples the README promises", () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(4);
+  it("has the examples the READMEs promise", () => {
+    expect(rootBlocks.length).toBeGreaterThanOrEqual(4);
+    expect(sdkBlocks.length).toBeGreaterThanOrEqual(4);
   });
 
   it("says which TypeScript target `await using` needs on Node 20 and 22 (ESNext emits it as is)", () => {
