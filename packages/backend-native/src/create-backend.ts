@@ -26,7 +26,7 @@ import { sdkIdentifier } from "./sdk-identifier.js";
  */
 export function createBackend(config: BackendConfig): Backend {
   const addon = loadNative();
-  const endpoint = parseEndpoint(config.endpoint, config.allowInsecure).url;
+  const { url: endpoint, secure } = parseEndpoint(config.endpoint, config.allowInsecure);
   if (config.applicationName !== undefined && !/^[\x20-\x7e]*$/.test(config.applicationName)) {
     throw new ZerobusError("invalid_argument", "applicationName must be printable ASCII");
   }
@@ -45,6 +45,7 @@ export function createBackend(config: BackendConfig): Backend {
     addon,
     config,
     endpoint,
+    endpointFacts: { given: config.endpoint, secure },
     sdkIdentifier: sdkIdentifier(addon.coreVersion()),
     caPem,
     logger: config.logger,

@@ -9,6 +9,7 @@ import type {
   WireRequest,
 } from "@zerobus/core";
 import { RecordType } from "@zerobus/core";
+import type { EndpointFacts } from "@zerobus/core/internal";
 import { cancelledError, listenForAbort } from "@zerobus/core/internal";
 import type { NativeEvent, NativeStream, NativeStreamConfig } from "../addon/binding.cjs";
 import { HeadersBridge } from "./headers-bridge.js";
@@ -31,6 +32,8 @@ export interface NativeBackendContext {
   readonly config: BackendConfig;
   /** The endpoint URL as parsed and normalised. */
   readonly endpoint: string;
+  /** The endpoint as configured and whether TLS is in use: what explains a failure to connect. */
+  readonly endpointFacts: EndpointFacts;
   readonly sdkIdentifier: string;
   readonly caPem: string | undefined;
   readonly logger: Logger;
@@ -49,6 +52,7 @@ export class NativeConnection implements Connection {
   readonly #bridge: HeadersBridge;
   readonly #logger: Logger;
   readonly #json: boolean;
+  readonly #endpoint: EndpointFacts;
   /** Aborted when the connection is over: header requests in progress stop. */
   readonly #lifetime: AbortController;
   #streamId: string | undefined;
@@ -60,6 +64,7 @@ export class NativeConnection implements Connection {
   private constructor(context: NativeBackendContext, target: ConnectTarget, attempt: ConnectAttempt) {
     this.#logger = context.logger;
     this.#json = target.options.recordType === RecordType.Json;
+    this.#endpoint = context.endpointFacts;
     this.#lifetime = new AbortController();
     this.#bridge = new HeadersBridge({
       provider: target.headers,
@@ -97,7 +102,7 @@ export class NativeConnection implements Connection {
     } catch (error) {
       connection.#lifetime.abort();
       if (signal.aborted) throw cancelledError(signal, "stream creation");
-      throw errorFromNative(error, connection.#bridge.lastError);
+      throw errorFromNative(error, connection.#bridge.lastError, connection.#endpoint);
     } finally {
       stopListening();
     }
@@ -230,7 +235,8 @@ export class NativeConnection implements Connection {
         events.onCloseSignal(0);
         return;
       case "failed":
-        if (event.error !== undefined) events.onEnd(errorFromInfo(event.error, this.#bridge.lastError));
+        if (event.error !== undefined)
+          events.onEnd(errorFromInfo(event.error, this.#bridge.lastError, this.#endpoint));
         return;
     }
   }

@@ -1,5 +1,7 @@
 import type { ZerobusErrorCode } from "@zerobus/core";
 import { isZerobusError, ZerobusError, ZerobusErrorCodes } from "@zerobus/core";
+import type { EndpointFacts } from "@zerobus/core/internal";
+import { explainConnectionFailure, rustlsTrustAdvice } from "@zerobus/core/internal";
 import type { NativeErrorInfo } from "../addon/binding.cjs";
 import { NativeCoreError } from "./native-core-error.js";
 
@@ -10,14 +12,25 @@ const ERROR_PREFIX = "ZEROBUS_NATIVE_ERROR:";
  * The one conversion of a native error into a `ZerobusError`: the Rust side already chose the code,
  * `retryable` and `grpcCode` (PROTOCOL.md A.3, A.14); what the core reported becomes the `cause`, a
  * {@link NativeCoreError}. An error that our headers provider reported to the core becomes the
- * provider's own error (`providerError`), which the TS side kept.
+ * provider's own error (`providerError`), which the TS side kept. Given the `endpoint` (as configured, and
+ * whether TLS is in use), the message says what to do about a failure the user can fix (core's
+ * `explainConnectionFailure`, as backend-js does; the CA advice names `SSL_CERT_FILE`, the variable the
+ * Rust core reads); the code and `retryable` stay the core's, the cause keeps its words unchanged.
  */
-export function errorFromInfo(info: NativeErrorInfo, providerError?: ZerobusError): ZerobusError {
+export function errorFromInfo(
+  info: NativeErrorInfo,
+  providerError?: ZerobusError,
+  endpoint?: EndpointFacts,
+): ZerobusError {
   if (info.fromHeadersProvider && providerError !== undefined) return providerError;
   const code: ZerobusErrorCode = (ZerobusErrorCodes as readonly string[]).includes(info.code)
     ? (info.code as ZerobusErrorCode)
     : "unknown";
-  return new ZerobusError(code, info.message, {
+  const message =
+    endpoint === undefined || info.fromHeadersProvider
+      ? info.message
+      : explainConnectionFailure(info.message, endpoint, rustlsTrustAdvice);
+  return new ZerobusError(code, message, {
     retryable: info.retryable,
     ...(info.grpcCode === undefined || info.grpcCode === null ? {} : { grpcCode: info.grpcCode }),
     // Null in a thrown error's JSON, absent in an event's object.
@@ -36,8 +49,12 @@ export function nativeErrorInfo(error: unknown): NativeErrorInfo | undefined {
 }
 
 /** Turns anything the addon threw into a `ZerobusError` (through {@link errorFromInfo} when it can). */
-export function errorFromNative(error: unknown, providerError?: ZerobusError): ZerobusError {
+export function errorFromNative(
+  error: unknown,
+  providerError?: ZerobusError,
+  endpoint?: EndpointFacts,
+): ZerobusError {
   if (isZerobusError(error)) return error;
   const info = nativeErrorInfo(error);
-  return info === undefined ? ZerobusError.from(error) : errorFromInfo(info, providerError);
+  return info === undefined ? ZerobusError.from(error) : errorFromInfo(info, providerError, endpoint);
 }

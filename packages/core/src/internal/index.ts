@@ -16,6 +16,13 @@ export {
   refusedBySignal,
   untilAborted,
 } from "./cancellation.js";
+export type { EndpointFacts, TrustAdvice } from "./connection-failure-advice.js";
+export {
+  explainConnectionFailure,
+  looksLikeWorkspaceUrl,
+  nodeTrustAdvice,
+  rustlsTrustAdvice,
+} from "./connection-failure-advice.js";
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export { kindOf } from "./kind-of.js";
