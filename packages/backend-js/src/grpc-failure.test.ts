@@ -1,6 +1,6 @@
-import { resolveStreamOptions, silentLogger } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import { resolveStreamOptions } from "@zerobus/core";
 import { createMockServer, type MockServer } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "./create-backend.js";
 import { explainDetails } from "./grpc-failure.js";
@@ -50,9 +50,7 @@ describe("connection failures against the mock server", () => {
     { hasDescriptor: false },
   );
   async function openFailure(endpoint: string, allowInsecure: boolean, server: MockServer) {
-    const streams = new StreamRegistry(
-      createBackend({ endpoint, allowInsecure, workspaceId: "1", logger: silentLogger }),
-    );
+    const streams = localStreams(createBackend, endpoint, { allowInsecure });
     const { token } = server.issueToken();
     try {
       await streams.openStream({ tableName: "main.default.t" }, noRetry, {

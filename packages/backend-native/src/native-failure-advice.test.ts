@@ -1,6 +1,6 @@
-import { resolveStreamOptions, silentLogger } from "@zerobus/core";
-import { StreamRegistry } from "@zerobus/core/internal";
+import { resolveStreamOptions } from "@zerobus/core";
 import { createMockServer, type MockServer } from "@zerobus/mock-server";
+import { localStreams } from "@zerobus/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackend } from "./create-backend.js";
 
@@ -22,15 +22,10 @@ describe("connection failures against the mock server, on the native backend", (
     { hasDescriptor: false },
   );
   async function open(endpoint: string, allowInsecure: boolean, server: MockServer, ca?: string) {
-    const streams = new StreamRegistry(
-      createBackend({
-        endpoint,
-        allowInsecure,
-        workspaceId: "1",
-        logger: silentLogger,
-        ...(ca === undefined ? {} : { tls: { ca } }),
-      }),
-    );
+    const streams = localStreams(createBackend, endpoint, {
+      allowInsecure,
+      ...(ca === undefined ? {} : { tls: { ca } }),
+    });
     const { token } = server.issueToken();
     try {
       const stream = await streams.openStream({ tableName: "main.default.t" }, noRetry, {
