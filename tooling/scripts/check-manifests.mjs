@@ -7,6 +7,8 @@
 // - LICENSE and NOTICE, the same as the root's, in the package and in its `files`.
 // - no relative link in its README: npm shows the README without the repository around it.
 // - no source map in `dist`: its `sources` would point at `src/*.ts`, which does not ship.
+// - a CHANGELOG.md written by changesets (`pnpm version-packages`), in `files`, whose newest version heading is
+//   the package's version: a release that bumped versions by hand, or skipped the changelog, fails here.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -47,6 +49,29 @@ function filesUnder(dir) {
   } catch {
     return [];
   }
+}
+
+/** What is wrong with a package's CHANGELOG.md (changesets' layout: `# name`, then `## version` newest first). */
+function changelogProblems(packageDir, manifest) {
+  let changelog;
+  try {
+    changelog = readFileSync(join(packageDir, "CHANGELOG.md"), "utf8");
+  } catch {
+    return ["no CHANGELOG.md (run `pnpm version-packages`, which writes it from the pending changesets)"];
+  }
+  const problems = [];
+  if (Array.isArray(manifest.files) && !manifest.files.includes("CHANGELOG.md"))
+    problems.push('"files" lacks CHANGELOG.md');
+  if (!changelog.startsWith(`# ${manifest.name}\n`))
+    problems.push(`CHANGELOG.md does not start with "# ${manifest.name}"`);
+  const newest = /^## (\S+)/m.exec(changelog)?.[1];
+  if (newest !== manifest.version) {
+    problems.push(
+      `CHANGELOG.md's newest version is ${newest ?? "missing"}, package.json's is ${manifest.version}: ` +
+        "bump versions with `pnpm version-packages`, not by hand",
+    );
+  }
+  return problems;
 }
 
 /** The problems of one package directory, or none. */
@@ -96,6 +121,8 @@ function problemsOf(dir, manifest) {
     if (!worksOnNpm(target))
       problems.push(`README.md links to "${target}", which breaks on npm: use an absolute URL`);
   }
+
+  problems.push(...changelogProblems(packageDir, manifest));
 
   const maps = filesUnder(join(packageDir, "dist")).filter((file) => file.endsWith(".map"));
   if (maps.length > 0) {

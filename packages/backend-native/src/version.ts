@@ -2,7 +2,7 @@
 export const PACKAGE_NAME = "@zerobus/backend-native";
 
 /** This package's version (a test keeps it equal to package.json's). */
-export const VERSION = "0.1.0";
+export const VERSION = "0.2.0";
 
 /**
  * The `x-zerobus-sdk` header value and the product token that opens the user agent: our own name, not the
