@@ -1,5 +1,5 @@
 import type { HeadersProvider } from "@zerobus/core";
-import { silentLogger, ZerobusError } from "@zerobus/core";
+import { silentLogger, toLogger, ZerobusError } from "@zerobus/core";
 import type { EnvProviderOptions } from "./from-env.js";
 import { lazyProvider } from "./lazy-provider.js";
 import { providerFromSettings } from "./provider-from-settings.js";
@@ -37,7 +37,8 @@ export function fromConfigFile(options: ConfigFileOptions = {}): HeadersProvider
     }
   }
   const { profile, path } = options;
-  const logger = options.logger ?? silentLogger;
+  const logger =
+    options.logger === undefined ? silentLogger : toLogger(options.logger, "logger of fromConfigFile");
   const details: Record<string, string> = {};
   if (profile !== undefined) details.profile = profile;
   if (path !== undefined) details.path = path;

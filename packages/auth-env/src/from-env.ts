@@ -1,5 +1,5 @@
 import type { HeadersProvider, Logger } from "@zerobus/core";
-import { silentLogger } from "@zerobus/core";
+import { silentLogger, toLogger } from "@zerobus/core";
 import { configuresAnything, mergeSettings, settingsFromEnv } from "./databricks-settings.js";
 import { ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_CONFIG_PROFILE, ENV_HOST, ENV_TOKEN } from "./env-names.js";
 import { lazyProvider } from "./lazy-provider.js";
@@ -8,7 +8,7 @@ import { readProfile } from "./read-profile.js";
 
 /** Options of {@link fromEnv} and {@link fromConfigFile}. */
 export interface EnvProviderOptions {
-  /** Receives debug lines (which source was chosen); never a secret. */
+  /** Receives debug lines (which source was chosen); never a secret. `console`, pino and bunyan loggers all keep their fields. */
   logger?: Logger;
 }
 
@@ -31,7 +31,7 @@ export interface EnvProviderOptions {
  * ```
  */
 export function fromEnv(options: EnvProviderOptions = {}): HeadersProvider {
-  const logger = options.logger ?? silentLogger;
+  const logger = options.logger === undefined ? silentLogger : toLogger(options.logger, "logger of fromEnv");
   return lazyProvider("DatabricksEnvProvider", {}, async () => {
     const fromVariables = settingsFromEnv();
     const lookedFor = [`${ENV_CLIENT_ID} and ${ENV_CLIENT_SECRET} (with ${ENV_HOST})`, ENV_TOKEN];

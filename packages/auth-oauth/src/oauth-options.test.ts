@@ -26,7 +26,11 @@ describe("fromOAuthClientCredentials options", () => {
     ["a workspaceId with a slash", { ...valid, workspaceId: "1/2" }, /workspaceId must be/],
     ["a zero timeoutMs", { ...valid, timeoutMs: 0 }, /timeoutMs must be a positive integer/],
     ["a fractional timeoutMs", { ...valid, timeoutMs: 1.5 }, /timeoutMs must be a positive integer/],
-    ["a logger without debug", { ...valid, logger: {} }, /logger must be an object/],
+    [
+      "a logger without debug",
+      { ...valid, logger: {} },
+      /logger of fromOAuthClientCredentials must have debug, info, warn and error methods/,
+    ],
     ["a clock that is not a function", { ...valid, now: 5 }, /now must be a function/],
     ["an unknown option", { ...valid, client_secret: "x" }, /unknown option "client_secret"/],
   ])("refuses %s with invalid_argument", (_, options, message) => {

@@ -1,5 +1,5 @@
 import type { Logger } from "@zerobus/core";
-import { silentLogger, ZerobusError } from "@zerobus/core";
+import { silentLogger, toLogger, ZerobusError } from "@zerobus/core";
 import { normalizeWorkspaceUrl } from "./workspace-url.js";
 
 /** Options of {@link fromOAuthClientCredentials}. */
@@ -17,7 +17,7 @@ export interface OAuthClientCredentialsOptions {
   workspaceId?: string;
   /** Timeout of each token request in milliseconds (default 30 000). */
   timeoutMs?: number;
-  /** Receives debug lines about token requests; never a secret. */
+  /** Receives debug lines about token requests; never a secret. `console`, pino and bunyan loggers all keep their fields. */
   logger?: Logger;
   /** The clock, in milliseconds since the epoch (default `Date.now`); for tests. */
   now?: () => number;
@@ -83,12 +83,6 @@ export function resolveOAuthOptions(options: OAuthClientCredentialsOptions): Res
   ) {
     throw invalid("timeoutMs must be a positive integer number of milliseconds");
   }
-  if (
-    logger !== undefined &&
-    (typeof logger !== "object" || logger === null || typeof logger.debug !== "function")
-  ) {
-    throw invalid("logger must be an object with debug, info, warn and error methods");
-  }
   if (now !== undefined && typeof now !== "function")
     throw invalid("now must be a function returning milliseconds");
   return {
@@ -97,7 +91,8 @@ export function resolveOAuthOptions(options: OAuthClientCredentialsOptions): Res
     clientSecret,
     workspaceId,
     timeoutMs,
-    logger: logger ?? silentLogger,
+    // toLogger refuses what is not a logger and wraps pino and bunyan, which take (fields, message).
+    logger: logger === undefined ? silentLogger : toLogger(logger, "logger of fromOAuthClientCredentials"),
     now: now ?? Date.now,
   };
 }

@@ -6,6 +6,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fromEnv } from "@zerobus/auth-env";
+import { fromOAuthClientCredentials } from "@zerobus/auth-oauth";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer } from "@zerobus/mock-server";
 import bunyan from "bunyan";
@@ -165,6 +167,41 @@ describe("loggers", () => {
     const opened = lines.find((line) => line.msg === "stream opened");
     expect(opened).toMatchObject({ level: 20, app: "ingest", table, backend: "js" });
     expect(opened?.streamId).toEqual(expect.any(String));
+  });
+
+  it("pino given to fromEnv and fromOAuthClientCredentials: fields arrive as fields too", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: "debug" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const table = nextTable();
+    setEnv({
+      DATABRICKS_HOST: server.workspaceUrl,
+      DATABRICKS_CLIENT_ID: server.credentials.clientId,
+      DATABRICKS_CLIENT_SECRET: server.credentials.clientSecret,
+    });
+    sdk = new ZerobusSdk(server.endpoint, undefined, local);
+    const fromVariables = await sdk.createStreamWithHeadersProvider(table, fromEnv({ logger }));
+    await fromVariables.ingestRecordAndWait({ a: 1 });
+    expect(lines.find((line) => line.msg === "using OAuth client credentials")).toMatchObject({
+      level: 20,
+      clientId: "DATABRICKS_CLIENT_ID",
+      host: "DATABRICKS_HOST",
+    });
+
+    lines.length = 0;
+    const explicit = fromOAuthClientCredentials({
+      workspaceUrl: server.workspaceUrl,
+      ...server.credentials,
+      workspaceId,
+      logger: logger.child({ app: "ingest" }),
+    });
+    const direct = await sdk.createStreamWithHeadersProvider(table, explicit);
+    await direct.ingestRecordAndWait({ a: 2 });
+    expect(lines.find((line) => line.msg === "requesting an OAuth token")).toMatchObject({
+      level: 20,
+      app: "ingest",
+      endpoint: `${server.workspaceUrl}/oidc/v1/token`,
+    });
+    expect(JSON.stringify(lines)).not.toContain(server.credentials.clientSecret);
   });
 
   it("bunyan: fields arrive as fields of the JSON line", async () => {
