@@ -12,6 +12,7 @@ import { TOKEN_PATH } from "./oauth/token-http-path.js";
 import { startTokenHttpServer } from "./oauth/token-http-server.js";
 import type { RecordedConnection, SentResponse } from "./recording/recorded-types.js";
 import type { TableRecording } from "./recording/table-recording.js";
+import type { TableDeclaration } from "./schema/table-declaration.js";
 import { type AckPolicy, validateAckPolicy } from "./script/ack-policy.js";
 import { GrpcStatusCode } from "./status.js";
 import { generateTls } from "./tls/generate-tls.js";
@@ -43,6 +44,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let connections: RecordedConnection[] = [];
   let connectionCount = 0;
   const sockets = new Map<string, Socket>();
+  const declared = new Map<string, TableDeclaration>(Object.entries(options.tables ?? {}));
 
   const tableState = (name: string): TableState => {
     let state = tables.get(name);
@@ -142,6 +144,10 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     },
     table: (name) => tableState(name).recording,
     live: (table): LiveConnection[] => liveOf(table),
+    declareTable(name, declaration) {
+      // Contract stub: checking records against declarations comes with src/schema (issue 17).
+      declared.set(name, declaration);
+    },
     script: (table, steps, scriptOptions) => tableState(table).setScript(steps, scriptOptions),
     setAckPolicy(table, policy) {
       if (table === undefined) defaultAckPolicy = validateAckPolicy(policy);

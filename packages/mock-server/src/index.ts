@@ -49,6 +49,12 @@ export type {
   SentResponse,
 } from "./recording/recorded-types.js";
 export type { TableRecording, WaitOptions } from "./recording/table-recording.js";
+export type {
+  ColumnDeclaration,
+  ColumnsDeclaration,
+  TableDeclaration,
+  UnityCatalogType,
+} from "./schema/table-declaration.js";
 export type { AckPolicy } from "./script/ack-policy.js";
 export type { ScriptHandle } from "./script/script-cursor.js";
 export type {

@@ -1,5 +1,6 @@
 import type { MockChecks } from "./grpc/server-context.js";
 import type { TokenEndpointOptions } from "./oauth/token-endpoint.js";
+import type { TableDeclaration } from "./schema/table-declaration.js";
 import type { AckPolicy } from "./script/ack-policy.js";
 
 /** The service's per-message limit: 10 MiB (PROTOCOL.md A.10). */
@@ -33,6 +34,18 @@ export interface MockServerOptions {
   keepRecords?: boolean;
   /** Called with one line per stream created or ended (never a token or a secret); for logs and CLIs. */
   log?: (line: string) => void;
+  /**
+   * Tables the server knows, by three-part name: their columns or row descriptor. JSON records are checked
+   * against the columns and proto rows against the descriptor; a record that does not fit ends its stream
+   * with INVALID_ARGUMENT naming the column and the record.
+   */
+  tables?: Readonly<Record<string, TableDeclaration>>;
+  /**
+   * What a stream for a table that was not declared gets: `"refuse"` answers NOT_FOUND as the service does,
+   * `"accept"` takes any table. Default: `"accept"` when `tables` is not given (the behaviour before tables
+   * could be declared), `"refuse"` when it is.
+   */
+  undeclaredTables?: "accept" | "refuse";
   /** Client credentials, required workspace id and token lifetime of the OAuth endpoint. */
   oauth?: TokenEndpointOptions;
 }

@@ -3,6 +3,7 @@ import type { TokenEndpoint } from "./oauth/token-endpoint.js";
 import type { IssuedToken, TokenFilter } from "./oauth/token-store.js";
 import type { RecordedConnection } from "./recording/recorded-types.js";
 import type { TableRecording } from "./recording/table-recording.js";
+import type { TableDeclaration } from "./schema/table-declaration.js";
 import type { AckPolicy } from "./script/ack-policy.js";
 import type { ScriptHandle } from "./script/script-cursor.js";
 import type { ScriptOptions, ScriptStep } from "./script/script-step.js";
@@ -34,6 +35,11 @@ export interface MockServer {
   table(name: string): TableRecording;
   /** Live streams, of one table or all. */
   live(table?: string): LiveConnection[];
+  /**
+   * Declares a table (or replaces its declaration): streams opened from now on check their records against
+   * it. Throws a `TypeError` naming what is wrong with the declaration (an unknown type, say).
+   */
+  declareTable(name: string, declaration: TableDeclaration): void;
   /** Installs a script for a table, replacing its previous one. */
   script(table: string, steps: readonly ScriptStep[], options?: ScriptOptions): ScriptHandle;
   /** Sets the ack policy of one table, or the server default when `table` is undefined. */
