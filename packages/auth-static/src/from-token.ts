@@ -11,9 +11,11 @@ const tokenPattern = /^[\x21-\x7e]+$/;
  * never refreshed: when the server rejects it the stream fails; use `@zerobus/auth-oauth` for tokens
  * that expire. `util.inspect` and `JSON.stringify` of the provider do not show the token.
  *
- * @param token - the bearer token, without the `Bearer ` prefix
+ * @param token - the bearer token, without the `Bearer ` prefix; or an object holding it as `token`, such
+ *   as what `@zerobus/mock-server`'s `server.issueToken(table)` returns (so `fromToken(server.issueToken(t))`
+ *   works as it reads). Its other fields (an expiry, say) are ignored: the token is still never refreshed.
  * @throws ZerobusError `invalid_argument` when `token` is not a non-empty string of printable ASCII
- *   without spaces (the message never quotes it)
+ *   without spaces, or an object whose `token` is one (the message never quotes it)
  *
  * @example
  * ```ts
@@ -21,9 +23,22 @@ const tokenPattern = /^[\x21-\x7e]+$/;
  * const stream = await sdk.createStreamWithHeadersProvider("main.default.events", fromToken(myToken));
  * ```
  */
-export function fromToken(token: string): HeadersProvider {
+export function fromToken(token: string | { readonly token: string }): HeadersProvider {
+  if (typeof token === "object" && token !== null) {
+    const held = (token as { token?: unknown }).token;
+    if (typeof held !== "string" || held === "") {
+      throw new ZerobusError(
+        "invalid_argument",
+        "fromToken(token): an object given as the token must hold it as a non-empty string in `token`",
+      );
+    }
+    return fromToken(held);
+  }
   if (typeof token !== "string" || token === "") {
-    throw new ZerobusError("invalid_argument", "fromToken(token): token must be a non-empty string");
+    throw new ZerobusError(
+      "invalid_argument",
+      "fromToken(token): token must be a non-empty string (or an object holding one as `token`)",
+    );
   }
   if (/^bearer\s/i.test(token)) {
     throw new ZerobusError(
