@@ -111,7 +111,7 @@ describe("zerobus-mock CLI", () => {
   it("with --tls prints the CA path, serves TLS to clients trusting it, and removes it on SIGINT", async () => {
     const { child, output, exit } = await startCli(["--tls", "--port", "0"], 7);
     expect(output).toMatch(
-      /^zerobus-mock is running\nendpoint: https:\/\/127\.0\.0\.1:\d+\nworkspace URL: http:\/\/127\.0\.0\.1:\d+\n/,
+      /^zerobus-mock is running\nendpoint: https:\/\/localhost:\d+\nworkspace URL: http:\/\/127\.0\.0\.1:\d+\n/,
     );
     const endpoint = /endpoint: https:\/\/(\S+)/.exec(output)![1]!;
     const caPath = /CA: (\S+)/.exec(output)![1]!;

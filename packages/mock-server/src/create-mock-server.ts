@@ -40,7 +40,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   const oauth = new TokenEndpoint(options.oauth);
   const tables = new Map<string, TableState>();
   const recordings = new Map<string, TableRecording>();
-  const live = new Set<MockConnection>();
+  const live = new Map<number, MockConnection>();
   let connections: RecordedConnection[] = [];
   let connectionCount = 0;
   const sockets = new Map<string, Socket>();
@@ -56,7 +56,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return state;
   };
   const liveOf = (table?: string): MockConnection[] =>
-    [...live].filter((connection) => table === undefined || connection.table?.recording.name === table);
+    [...live.values()].filter((connection) => table === undefined || connection.table?.recording.name === table);
 
   const context: ServerContext = {
     acceptAnyToken: options.acceptAnyToken ?? false,
@@ -67,20 +67,18 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     log: options.log ?? (() => undefined),
     defaultAckPolicy: () => defaultAckPolicy,
     table: tableState,
-    dropTransport(connection) {
-      const socket = sockets.get(connection.peer);
-      if (!socket) {
-        connection.endWith({ code: GrpcStatusCode.UNAVAILABLE, details: "connection dropped" });
-        return;
-      }
+    dropTransport(peer) {
+      const socket = sockets.get(peer);
+      if (!socket) return false;
       // Every stream multiplexed on that HTTP/2 connection goes down with it.
-      for (const other of live) if (other.peer === connection.peer) other.markDropped();
+      for (const other of [...live.values()]) if (other.peer === peer) other.markDropped();
       // After what was written in this turn (an ack the step just sent, say) reached the socket: an ack
       // recorded as sent must have been sent.
       setImmediate(() => socket.destroy());
+      return true;
     },
-    connectionEnded(connection) {
-      live.delete(connection);
+    connectionEnded(id) {
+      live.delete(id);
     },
   };
 
@@ -94,7 +92,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     EphemeralStream: (call: ServerDuplexStream<Buffer, SentResponse>) => {
       connectionCount += 1;
       const connection = new MockConnection(call, context, connectionCount);
-      live.add(connection);
+      live.set(connectionCount, connection);
       connections.push(connection.recording);
       connection.start();
     },
@@ -125,9 +123,12 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   });
   // An IPv6 literal goes in brackets in a host:port and in a URL (`[::1]:50051`).
   const address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+  // A TLS client given an IP as server name makes Node print DEP0123; the certificate covers localhost,
+  // so the endpoint names it. `address` keeps the IP: grpc-js sends no server name for an IP target.
+  const endpointHost = tls && host === "127.0.0.1" ? `localhost:${port}` : address;
 
   const server: MockServer = {
-    endpoint: `${tls ? "https" : "http"}://${address}`,
+    endpoint: `${tls ? "https" : "http"}://${endpointHost}`,
     address,
     port,
     workspaceUrl: tokenServer.url,
@@ -164,7 +165,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     revokeTokens: (filter) => oauth.revokeTokens(filter),
     expireTokens: (filter) => oauth.expireTokens(filter),
     reset() {
-      for (const connection of [...live])
+      for (const connection of [...live.values()])
         connection.end({ code: GrpcStatusCode.UNAVAILABLE, details: "mock server reset" });
       tables.clear();
       recordings.clear();
@@ -176,7 +177,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       return this.close();
     },
     async close() {
-      for (const connection of [...live]) connection.markDropped();
+      for (const connection of [...live.values()]) connection.markDropped();
       // Sockets first: clients then see the server go away (UNAVAILABLE), not a cancel from it.
       for (const socket of sockets.values()) socket.destroy();
       grpcServer.forceShutdown();

@@ -11,7 +11,10 @@ import type { StatusSpec } from "./status.js";
 
 /** A running mock Zerobus server: gRPC service, OAuth token endpoint, recordings and controls. */
 export interface MockServer {
-  /** The Zerobus endpoint to give clients: `http://127.0.0.1:<port>`, or `https://…` with TLS. */
+  /**
+   * The Zerobus endpoint to give clients: `http://127.0.0.1:<port>`, or with TLS `https://localhost:<port>`
+   * (on the default host: a TLS server name must not be an IP, Node warns with DEP0123).
+   */
   readonly endpoint: string;
   /** `host:port` of the gRPC server, the target a grpc-js client takes. */
   readonly address: string;

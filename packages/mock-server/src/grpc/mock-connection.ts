@@ -117,7 +117,8 @@ export class MockConnection implements LiveConnection {
   }
 
   drop(): void {
-    if (this.#state !== "ended") this.context.dropTransport(this);
+    if (this.#state === "ended" || this.context.dropTransport(this.peer)) return;
+    this.endWith({ code: GrpcStatusCode.UNAVAILABLE, details: "connection dropped" });
   }
 
   releaseAcks(): void {
@@ -372,7 +373,7 @@ export class MockConnection implements LiveConnection {
     this.#timers.stop();
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     this.#table?.live.delete(this);
-    this.context.connectionEnded(this);
+    this.context.connectionEnded(this.recording.id);
     this.#table?.recording.notify();
     return true;
   }

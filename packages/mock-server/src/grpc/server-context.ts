@@ -1,6 +1,5 @@
 import type { TokenStore } from "../oauth/token-store.js";
 import type { AckPolicy } from "../script/ack-policy.js";
-import type { MockConnection } from "./mock-connection.js";
 import type { TableState } from "./table-state.js";
 
 /** Which of the real server's checks are on (all by default). */
@@ -26,8 +25,11 @@ export interface ServerContext {
   defaultAckPolicy(): AckPolicy;
   /** The state of a table, created on first use. */
   table(name: string): TableState;
-  /** Destroys the transport connection under `connection` (and every stream sharing it). */
-  dropTransport(connection: MockConnection): void;
-  /** Forgets a connection that ended. */
-  connectionEnded(connection: MockConnection): void;
+  /**
+   * Destroys the transport connection of the client at `peer` (every stream sharing it goes too). Returns
+   * false when the server holds no socket for that peer, so the caller ends its stream another way.
+   */
+  dropTransport(peer: string): boolean;
+  /** Forgets the connection with this id, which ended. */
+  connectionEnded(id: number): void;
 }

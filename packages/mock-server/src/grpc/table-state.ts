@@ -4,14 +4,22 @@ import { validateAckPolicy } from "../script/ack-policy.js";
 import { checkScript } from "../script/check-script.js";
 import { ScriptCursor, type ScriptHandle } from "../script/script-cursor.js";
 import { isAckStep, type ScriptOptions, type ScriptStep } from "../script/script-step.js";
-import type { MockConnection } from "./mock-connection.js";
+
+/**
+ * A live stream of the table, as the table sees it: it only needs to hear that the script changed. An
+ * interface of its own so this module does not import the connection (which imports it).
+ */
+export interface ScriptFollower {
+  /** The table's script was replaced while the stream is open: run the new one from now on. */
+  followNewScript(): void;
+}
 
 /** The server's state for one table: its recording, ack policy, script and live connections. */
 export class TableState {
   readonly recording: TableRecording;
   /** The table's ack policy; the server default applies while undefined. */
   ackPolicy: AckPolicy | undefined;
-  readonly live = new Set<MockConnection>();
+  readonly live = new Set<ScriptFollower>();
   #steps: readonly ScriptStep[] = [];
   #scope: "table" | "connection" = "table";
   #tableCursor: ScriptCursor<ScriptStep> | undefined;

@@ -16,7 +16,7 @@ afterAll(() => server.close());
 
 describe("TLS", () => {
   it("serves https to a client that trusts the CA", async () => {
-    expect(server.endpoint).toBe(`https://${server.address}`);
+    expect(server.endpoint).toBe(`https://localhost:${server.port}`);
     const stream = new TestStream(server.address, server.headers(TABLE), { ca: server.ca! });
     stream.create(TABLE);
     expect((await stream.next()).payload.case).toBe("createStreamResponse");
