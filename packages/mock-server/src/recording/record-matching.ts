@@ -46,3 +46,17 @@ export function comparableExpected(expected: ExpectedRecord): unknown {
 function hex(record: RecordedRecord): string {
   return record.kind === "proto" ? Buffer.from(record.bytes).toString("hex") : record.json;
 }
+
+/**
+ * Each distinct record at its first arrival, in arrival order: what at-least-once delivery is judged on
+ * (a client's re-sends are duplicates of a record already counted).
+ */
+export function firstArrivals(records: readonly RecordedRecord[]): RecordedRecord[] {
+  const seen = new Set<string>();
+  return records.filter((record) => {
+    const key = recordKey(record);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
