@@ -18,14 +18,23 @@ import { FieldDescriptorProto_Label } from "@bufbuild/protobuf/wkt";
 export function decodeRow(message: DescMessage, bytes: Uint8Array): JsonValue {
   checkWireTypes(message, new BinaryReader(bytes), bytes.length);
   const decoded = fromBinary(message, bytes);
-  checkRequired(reflect(message, decoded));
+  const row = reflect(message, decoded);
+  checkRequired(row);
+  for (const nested of nestedMessages(row)) setReadDefaults(nested);
+  let json: JsonValue;
   try {
-    // Proto field names: they are the table's column names (descriptors often lack json_name).
-    return toJson(message, decoded, { useProtoFieldName: true });
+    // Proto field names: they are the table's column names (descriptors often lack json_name). Implicit
+    // fields (proto3 scalars, lists, maps) are emitted, so a nested message shows what a reader gets.
+    json = toJson(message, decoded, { useProtoFieldName: true, alwaysEmitImplicit: true });
   } catch {
     // Values proto JSON cannot express (NaN in an int field cannot occur; unknown enum names can) keep null.
     return null;
   }
+  // The row's own fields keep their absence: an absent field is a null (or defaulted) column.
+  if (json !== null && typeof json === "object" && !Array.isArray(json)) {
+    for (const field of row.fields) if (!row.isSet(field)) delete json[field.name];
+  }
+  return json;
 }
 
 function checkWireTypes(message: DescMessage, reader: BinaryReader, end: number): void {
@@ -120,4 +129,34 @@ function checkRequired(row: ReflectMessage): void {
       for (const value of row.get(field).values()) checkRequired(value as ReflectMessage);
     }
   }
+}
+
+/** The messages held by `message`'s set fields: singular, in a `oneof`, in a list or as map values. */
+function nestedMessages(message: ReflectMessage): ReflectMessage[] {
+  const found: ReflectMessage[] = [];
+  for (const field of message.fields) {
+    if (!message.isSet(field)) continue;
+    if (field.fieldKind === "message") found.push(message.get(field));
+    else if (field.fieldKind === "list" && field.listKind === "message") {
+      for (const item of message.get(field)) found.push(item as ReflectMessage);
+    } else if (field.fieldKind === "map" && field.mapKind === "message") {
+      for (const value of message.get(field).values()) found.push(value as ReflectMessage);
+    }
+  }
+  return found;
+}
+
+/**
+ * Gives every unset scalar and enum field of a nested message (and of the messages inside it) the value a
+ * reader gets for it, so the recording shows it. A descriptor does not say its syntax and the row type is
+ * built as proto2 when it can be, so a proto3 writer's zeros (omitted on the wire) would otherwise read as
+ * absent: a zero google.protobuf.Timestamp nested in the row was recorded as `{}` instead of
+ * `{ seconds: "0", nanos: 0 }`.
+ */
+function setReadDefaults(message: ReflectMessage): void {
+  for (const field of message.fields) {
+    if (field.oneof !== undefined || message.isSet(field)) continue;
+    if (field.fieldKind === "scalar" || field.fieldKind === "enum") message.set(field, message.get(field));
+  }
+  for (const nested of nestedMessages(message)) setReadDefaults(nested);
 }

@@ -67,6 +67,45 @@ describe("decodeRow", () => {
     expect(decodeRow(message, bytes)).toEqual({ id: "3", address: { city: "Rome" } });
   });
 
+  it("records a nested message whose fields are all zero with its values, not as {}", () => {
+    // Row { Timestamp at = 1; } with a copy of google.protobuf.Timestamp nested, as @zerobus/sdk derives
+    // it: a proto3 writer sends a zero Timestamp as an empty message (field 1, length 0).
+    const descriptor = create(DescriptorProtoSchema, {
+      name: "Row",
+      field: [
+        {
+          name: "at",
+          number: 1,
+          type: FieldDescriptorProto_Type.MESSAGE,
+          label: FieldDescriptorProto_Label.OPTIONAL,
+          typeName: ".pkg.Row.Timestamp",
+        },
+        {
+          name: "n",
+          number: 2,
+          type: FieldDescriptorProto_Type.INT32,
+          label: FieldDescriptorProto_Label.OPTIONAL,
+        },
+      ],
+      nestedType: [
+        {
+          name: "Timestamp",
+          field: [
+            { name: "seconds", number: 1, type: FieldDescriptorProto_Type.INT64 },
+            { name: "nanos", number: 2, type: FieldDescriptorProto_Type.INT32 },
+          ],
+        },
+      ],
+    });
+    const { message: row } = rowMessageFromDescriptor(rowDescriptorBytes(descriptor));
+    // The row's own absent field `n` stays absent (a null column).
+    expect(decodeRow(row, new Uint8Array([0x0a, 0x00]))).toEqual({ at: { seconds: "0", nanos: 0 } });
+    // at { nanos: 5 }
+    expect(decodeRow(row, new Uint8Array([0x0a, 0x02, 0x10, 0x05]))).toEqual({
+      at: { seconds: "0", nanos: 5 },
+    });
+  });
+
   it("checks wire types inside nested messages", () => {
     // address { city: varint 1 } — city is a string.
     expect(() => decodeRow(message, new Uint8Array([0x1a, 0x02, 0x08, 0x01]))).toThrow(
