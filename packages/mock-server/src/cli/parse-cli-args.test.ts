@@ -8,6 +8,7 @@ describe("parseCliArgs", () => {
       json: false,
       verbose: false,
       options: { tls: false, acceptAnyToken: false, ackPolicy: "immediate", oauth: {} },
+      admin: {},
     });
   });
 
@@ -23,6 +24,11 @@ describe("parseCliArgs", () => {
       "--client-secret=secret",
       "--workspace-id=42",
       "--token-ttl=1.5",
+      "--tables=tables.json",
+      "--undeclared-tables=accept",
+      "--admin-port=5002",
+      "--admin-host=0.0.0.0",
+      "--admin-allow-remote",
       "--json",
       "--verbose",
     ]);
@@ -38,8 +44,15 @@ describe("parseCliArgs", () => {
         acceptAnyToken: true,
         ackPolicy: { everyRecords: 4 },
         oauth: { clientId: "id", clientSecret: "secret", workspaceId: "42", tokenTtlSeconds: 1.5 },
+        undeclaredTables: "accept",
       },
+      admin: { port: 5002, host: "0.0.0.0", allowNonLoopback: true },
+      tablesFile: "tables.json",
     });
+  });
+
+  it("turns the admin endpoint off with --no-admin", () => {
+    expect(parseCliArgs(["--no-admin"]).admin).toBe(false);
   });
 
   it.each([
@@ -55,6 +68,9 @@ describe("parseCliArgs", () => {
     [["--ack-every", "0"], "--ack-every must be an integer ≥ 1"],
     [["--token-ttl=-1"], "--token-ttl must be a positive number"],
     [["--bogus"], "Unknown option '--bogus'"],
+    [["--admin-port=-1"], "--admin-port must be an integer ≥ 0"],
+    [["--no-admin", "--admin-port", "1"], "--no-admin and --admin-port contradict each other; give one"],
+    [["--undeclared-tables", "maybe"], '--undeclared-tables must be accept or refuse, got "maybe"'],
   ])("refuses %j", (args, message) => {
     expect(() => parseCliArgs(args)).toThrow(message);
   });

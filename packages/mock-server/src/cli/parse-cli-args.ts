@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import type { AdminEndpointOptions } from "../admin/start-admin-endpoint.js";
 import type { MockServerOptions } from "../mock-server-options.js";
 import type { AckPolicy } from "../script/ack-policy.js";
 
@@ -20,9 +21,21 @@ Options:
   --client-secret <s>     OAuth client secret accepted (default zerobus-mock-secret)
   --workspace-id <id>     require this workspace id in the token request's resource
   --token-ttl <seconds>   lifetime of issued tokens (default 3600)
-  --json                  print the addresses as one JSON line instead of text
+  --tables <file.json>    declare tables at start: { "c.s.t": { "columns": { "col": "STRING" } } | { "descriptor": "<base64>" } };
+                          streams for other tables are then refused with NOT_FOUND, as the service does
+  --undeclared-tables <a> accept | refuse streams for tables not declared (default: refuse with --tables, else accept)
+  --admin-port <n>        port of the admin HTTP endpoint (default 0: any free port; its URL is printed)
+  --admin-host <addr>     address of the admin endpoint (default 127.0.0.1; loopback only, see below)
+  --admin-allow-remote    let --admin-host be a non-loopback address (the endpoint has NO authentication)
+  --no-admin              do not start the admin endpoint
+  --json                  print one JSON line: endpoint, address, workspaceUrl, tokenUrl, clientId,
+                          clientSecret (the mock's test credential), ca and caPath (TLS), adminUrl, pid
   --verbose               log each stream created and ended to stderr
   -h, --help              show this help
+
+The admin endpoint drives the running mock over HTTP with JSON (declare tables, script faults, read
+records, reset); GET <adminUrl>/ lists its routes. It has no authentication: anyone who can reach it
+controls the mock, so it listens on loopback only unless --admin-allow-remote.
 `;
 
 /** What the command line asks for. */
@@ -31,6 +44,10 @@ export interface CliConfig {
   json: boolean;
   verbose: boolean;
   options: MockServerOptions;
+  /** Where the admin endpoint listens; `false` with `--no-admin`. */
+  admin: AdminEndpointOptions | false;
+  /** The `--tables` file to declare tables from. */
+  tablesFile?: string;
 }
 
 /** Parses `zerobus-mock` arguments; throws a `TypeError` naming a bad option. */
@@ -52,6 +69,12 @@ export function parseCliArgs(args: readonly string[]): CliConfig {
       "client-secret": { type: "string" },
       "workspace-id": { type: "string" },
       "token-ttl": { type: "string" },
+      tables: { type: "string" },
+      "undeclared-tables": { type: "string" },
+      "admin-port": { type: "string" },
+      "admin-host": { type: "string" },
+      "admin-allow-remote": { type: "boolean" },
+      "no-admin": { type: "boolean" },
       json: { type: "boolean" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -72,12 +95,41 @@ export function parseCliArgs(args: readonly string[]): CliConfig {
   if (values["workspace-id"] !== undefined) options.oauth!.workspaceId = values["workspace-id"];
   if (values["token-ttl"] !== undefined)
     options.oauth!.tokenTtlSeconds = number("--token-ttl", values["token-ttl"]);
-  return {
+  const undeclared = values["undeclared-tables"];
+  if (undeclared !== undefined) {
+    if (undeclared !== "accept" && undeclared !== "refuse")
+      throw new TypeError(`--undeclared-tables must be accept or refuse, got "${undeclared}"`);
+    options.undeclaredTables = undeclared;
+  }
+  const config: CliConfig = {
     help: values.help ?? false,
     json: values.json ?? false,
     verbose: values.verbose ?? false,
     options,
+    admin: adminOptions(values),
   };
+  if (values.tables !== undefined) config.tablesFile = values.tables;
+  return config;
+}
+
+function adminOptions(values: {
+  "admin-port"?: string | undefined;
+  "admin-host"?: string | undefined;
+  "admin-allow-remote"?: boolean | undefined;
+  "no-admin"?: boolean | undefined;
+}): AdminEndpointOptions | false {
+  if (values["no-admin"]) {
+    const conflicting = ["admin-port", "admin-host", "admin-allow-remote"].find(
+      (name) => values[name as keyof typeof values] !== undefined,
+    );
+    if (conflicting) throw new TypeError(`--no-admin and --${conflicting} contradict each other; give one`);
+    return false;
+  }
+  const admin: AdminEndpointOptions = {};
+  if (values["admin-port"] !== undefined) admin.port = integer("--admin-port", values["admin-port"], 0);
+  if (values["admin-host"] !== undefined) admin.host = values["admin-host"];
+  if (values["admin-allow-remote"]) admin.allowNonLoopback = true;
+  return admin;
 }
 
 function ackPolicy(
