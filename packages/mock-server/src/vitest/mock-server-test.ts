@@ -26,7 +26,9 @@ export interface SharingOptions {
 
 /**
  * A vitest `test` whose context has a mock server: one server per test file, started before the file's
- * first test and closed after its last, reset before each test. `options` go to `createMockServer`.
+ * first test and closed after its last, reset before each test. `options` go to `createMockServer`. Call it
+ * at the top level of a module (a test file, or a shared `fixtures.ts`): vitest refuses a file-scoped
+ * fixture defined inside a `describe` block.
  *
  * @example
  * ```ts
