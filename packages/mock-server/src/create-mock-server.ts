@@ -12,7 +12,7 @@ import { TOKEN_PATH } from "./oauth/token-http-path.js";
 import { startTokenHttpServer } from "./oauth/token-http-server.js";
 import type { RecordedConnection, SentResponse } from "./recording/recorded-types.js";
 import type { TableRecording } from "./recording/table-recording.js";
-import type { TableDeclaration } from "./schema/table-declaration.js";
+import { DeclaredTables } from "./schema/declared-tables.js";
 import { type AckPolicy, validateAckPolicy } from "./script/ack-policy.js";
 import { GrpcStatusCode } from "./status.js";
 import { generateTls } from "./tls/generate-tls.js";
@@ -44,7 +44,8 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
   let connections: RecordedConnection[] = [];
   let connectionCount = 0;
   const sockets = new Map<string, Socket>();
-  const declared = new Map<string, TableDeclaration>(Object.entries(options.tables ?? {}));
+  // Before any port is taken: a bad declaration throws here, naming the table and the column.
+  const declaredTables = new DeclaredTables(options.tables, options.undeclaredTables);
 
   const tableState = (name: string): TableState => {
     let state = tables.get(name);
@@ -56,13 +57,16 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     return state;
   };
   const liveOf = (table?: string): MockConnection[] =>
-    [...live.values()].filter((connection) => table === undefined || connection.table?.recording.name === table);
+    [...live.values()].filter(
+      (connection) => table === undefined || connection.table?.recording.name === table,
+    );
 
   const context: ServerContext = {
     acceptAnyToken: options.acceptAnyToken ?? false,
     maxMessageBytes,
     checks: { tableHeader: true, offsets: true, records: true, ...options.checks },
     tokens: oauth.store,
+    declaredTables,
     keepRecords: options.keepRecords ?? true,
     log: options.log ?? (() => undefined),
     defaultAckPolicy: () => defaultAckPolicy,
@@ -145,10 +149,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
     },
     table: (name) => tableState(name).recording,
     live: (table): LiveConnection[] => liveOf(table),
-    declareTable(name, declaration) {
-      // Contract stub: checking records against declarations comes with src/schema (issue 17).
-      declared.set(name, declaration);
-    },
+    declareTable: (name, declaration) => declaredTables.declare(name, declaration),
     script: (table, steps, scriptOptions) => tableState(table).setScript(steps, scriptOptions),
     setAckPolicy(table, policy) {
       if (table === undefined) defaultAckPolicy = validateAckPolicy(policy);
@@ -171,6 +172,7 @@ export async function createMockServer(options: MockServerOptions = {}): Promise
       recordings.clear();
       connections = [];
       defaultAckPolicy = initialAckPolicy;
+      declaredTables.reset();
       oauth.reset();
     },
     [Symbol.asyncDispose]() {

@@ -35,15 +35,19 @@ export interface MockServerOptions {
   /** Called with one line per stream created or ended (never a token or a secret); for logs and CLIs. */
   log?: (line: string) => void;
   /**
-   * Tables the server knows, by three-part name: their columns or row descriptor. JSON records are checked
-   * against the columns and proto rows against the descriptor; a record that does not fit ends its stream
-   * with INVALID_ARGUMENT naming the column and the record.
+   * Tables the server knows, by three-part name: their columns or row descriptor (a descriptor stands for
+   * the columns its fields map to). JSON records and decoded proto rows are checked against the columns, and
+   * a PROTO stream's descriptor at create; a record or descriptor that does not fit ends its stream with
+   * INVALID_ARGUMENT naming the column and the record. A bad declaration makes `createMockServer` throw a
+   * `TypeError` naming the table and the column. Kept by `reset()`.
    */
   tables?: Readonly<Record<string, TableDeclaration>>;
   /**
    * What a stream for a table that was not declared gets: `"refuse"` answers NOT_FOUND as the service does,
    * `"accept"` takes any table. Default: `"accept"` when `tables` is not given (the behaviour before tables
-   * could be declared), `"refuse"` when it is.
+   * could be declared), `"refuse"` when it is. Fixed when the server is created: `server.declareTable` on a
+   * server that accepts undeclared tables adds checks for that table only, and other tables stay accepted
+   * (pass `undeclaredTables: "refuse"`, with or without `tables`, to refuse every table not declared).
    */
   undeclaredTables?: "accept" | "refuse";
   /** Client credentials, required workspace id and token lifetime of the OAuth endpoint. */

@@ -40,7 +40,13 @@ export interface MockServer {
   live(table?: string): LiveConnection[];
   /**
    * Declares a table (or replaces its declaration): streams opened from now on check their records against
-   * it. Throws a `TypeError` naming what is wrong with the declaration (an unknown type, say).
+   * it. Throws a `TypeError` naming the table, the column and what is wrong (an unknown type, say). Does not
+   * change what undeclared tables get (the `undeclaredTables` option); `reset()` forgets it.
+   *
+   * @example
+   * ```ts
+   * server.declareTable("main.app.events", { columns: { device: "STRING NOT NULL", temperature: "DOUBLE" } });
+   * ```
    */
   declareTable(name: string, declaration: TableDeclaration): void;
   /** Installs a script for a table, replacing its previous one. */
@@ -63,7 +69,9 @@ export interface MockServer {
   expireTokens(filter?: TokenFilter): number;
   /**
    * Forgets every table, script and ack policy, the token endpoint's log and script, and the connection
-   * list; live streams end with UNAVAILABLE first. Issued tokens stay valid.
+   * list; live streams end with UNAVAILABLE first. Issued tokens stay valid. Declared tables go back to
+   * those of the `tables` option: tables declared with `declareTable` are forgotten (and an option's table
+   * redeclared with it gets its option declaration back).
    */
   reset(): void;
   /** Stops both servers; live streams are dropped. */

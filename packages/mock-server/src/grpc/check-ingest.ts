@@ -8,6 +8,8 @@ import {
 import { decodeRow } from "../descriptor/decode-row.js";
 import type { RowMessage } from "../descriptor/row-message.js";
 import type { RecordedRecord } from "../recording/recorded-types.js";
+import { checkRow } from "../schema/check-row.js";
+import type { TableSchema } from "../schema/table-schema.js";
 import { invalidArgument, type ResolvedStatus } from "../status.js";
 
 /** What the checks of one ingest request need to know about the stream. */
@@ -19,6 +21,8 @@ export interface IngestContext {
   expectedOffset: bigint;
   /** Whether to parse JSON records and decode proto records. */
   checkRecords: boolean;
+  /** The table's declared columns: each parsed or decoded record is checked against them. */
+  schema: TableSchema | undefined;
 }
 
 /** An ingest request, as the `payload` oneof of a stream request carries it. */
@@ -40,8 +44,8 @@ const invalid = invalidArgument;
 /**
  * Checks an `ingest_record` or `ingest_record_batch` request and decodes its records: the wire offset runs
  * 0, 1, 2… per connection, the kind matches the stream's record type, a batch is not empty, a JSON record is
- * a JSON object, a proto record decodes with the stream's descriptor. Returns the records, or the
- * INVALID_ARGUMENT status to end the stream with.
+ * a JSON object, a proto record decodes with the stream's descriptor, and on a declared table every record
+ * fits the columns. Returns the records, or the INVALID_ARGUMENT status to end the stream with.
  */
 export function checkIngest(
   request: IngestPayload,
@@ -69,9 +73,16 @@ export function checkIngest(
   if (json && context.recordType !== "json") return invalid("JSON records sent on a PROTO stream");
   if (proto && context.recordType !== "proto") return invalid("proto records sent on a JSON stream");
   const records: RecordedRecord[] = [];
+  const misfit = (index: number, value: JsonValue, fromProto: boolean) => {
+    if (!context.schema || value === null || typeof value !== "object" || Array.isArray(value)) return;
+    const problem = checkRow(context.schema, fromProto ? withEmptyLists(context.schema, value) : value);
+    return problem && invalid(`record ${index} of offset ${offset ?? context.expectedOffset}: ${problem}`);
+  };
   for (const [index, text] of (json ?? []).entries()) {
     const value = context.checkRecords ? parseJsonObject(text) : null;
     if (typeof value === "string") return invalid(`record ${index}: ${value}`);
+    const refused = value && misfit(index, value.object, false);
+    if (refused) return refused;
     records.push({ kind: "json", json: text, value: value?.object ?? null });
   }
   for (const [index, bytes] of (proto ?? []).entries()) {
@@ -84,6 +95,8 @@ export function checkIngest(
           `record ${index} does not decode as ${context.row.message.typeName}: ${(error as Error).message}`,
         );
       }
+      const refused = misfit(index, value, true);
+      if (refused) return refused;
     }
     records.push({ kind: "proto", bytes, value });
   }
@@ -102,4 +115,21 @@ function parseJsonObject(text: string): { object: JsonValue } | string {
     return `a JSON record must be an object, got ${Array.isArray(value) ? "an array" : String(value === null ? "null" : typeof value)}`;
   }
   return { object: value as JsonValue };
+}
+
+/**
+ * A decoded proto row with its absent ARRAY and MAP columns as empty ones: on the wire an empty repeated
+ * or map field is absent, so absence is no null there (a NOT NULL array column may be empty).
+ */
+function withEmptyLists(
+  schema: TableSchema,
+  row: { [key: string]: JsonValue },
+): { [key: string]: JsonValue } {
+  const filled = { ...row };
+  for (const column of schema.columns) {
+    if (column.name in filled) continue;
+    if (column.type.kind === "array") filled[column.name] = [];
+    else if (column.type.kind === "map") filled[column.name] = {};
+  }
+  return filled;
 }

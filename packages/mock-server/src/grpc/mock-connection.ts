@@ -14,6 +14,7 @@ import type {
   RecordedRequest,
   SentResponse,
 } from "../recording/recorded-types.js";
+import type { TableSchema } from "../schema/table-schema.js";
 import type { AckPolicy } from "../script/ack-policy.js";
 import type { ScriptCursor } from "../script/script-cursor.js";
 import { type CreateScriptStep, isCreateStep, type ScriptStep } from "../script/script-step.js";
@@ -62,6 +63,7 @@ export class MockConnection implements LiveConnection {
   readonly #metadata: Record<string, string>;
   #stream: CreatedStream | undefined;
   #token: IssuedToken | "any" | undefined;
+  #schema: TableSchema | undefined;
   #expectedOffset = 0n;
   /** What was committed on this connection: what script triggers count. */
   readonly #committed: TriggerCounts = { records: 0, requests: 0, bytes: 0 };
@@ -184,8 +186,9 @@ export class MockConnection implements LiveConnection {
     }
     const admitted = admitCreate(create, this.#metadata, this.context);
     if (isStatus(admitted)) return this.endWith(admitted);
-    const { stream, token } = admitted;
+    const { stream, token, schema } = admitted;
     this.#token = token;
+    this.#schema = schema;
     if (token !== "any") {
       this.#cleanups.push(
         watchToken(this.context.tokens, token, this.#timers, (status) => this.endWith(status)),
@@ -301,6 +304,7 @@ export class MockConnection implements LiveConnection {
       checkOffsets: this.context.checks.offsets,
       expectedOffset: this.#expectedOffset,
       checkRecords: this.context.checks.records,
+      schema: this.#schema,
     });
     if (isStatus(records)) return refuse(records);
     const counted: TriggerCounts = { records: records.length, requests: 1, bytes: size };

@@ -1,4 +1,5 @@
 import type { TokenStore } from "../oauth/token-store.js";
+import type { DeclaredTables } from "../schema/declared-tables.js";
 import type { AckPolicy } from "../script/ack-policy.js";
 import type { TableState } from "./table-state.js";
 
@@ -18,6 +19,8 @@ export interface ServerContext {
   readonly maxMessageBytes: number;
   readonly checks: MockChecks;
   readonly tokens: TokenStore;
+  /** The declared tables, and what undeclared ones get. */
+  readonly declaredTables: DeclaredTables;
   /** Whether accepted requests and records are kept, or only counted. */
   readonly keepRecords: boolean;
   /** One line per connection event; never given a token or a secret. */

@@ -14,7 +14,10 @@ export interface ColumnDeclaration {
   readonly nullable?: boolean;
 }
 
-/** A table's columns by name, in table order: a type name, or a type with `nullable`. */
+/**
+ * A table's columns by name, in table order: a type name (`"STRING NOT NULL"` for a column that refuses
+ * null), or a type with `nullable`.
+ */
 export type ColumnsDeclaration = Readonly<Record<string, UnityCatalogType | ColumnDeclaration>>;
 
 /**
