@@ -10,8 +10,9 @@
 // 3. A small matrix: every combination type-checks (strict, NodeNext, skipLibCheck off) the root README's
 //    JSON and Protocol Buffers examples (extracted from README.md, so they cannot drift) and a vitest file;
 //    the first one also runs them: the examples against a TLS mock server on the native backend, the vitest
-//    file (`sdk.backend === "native"`, a record acknowledged by @zerobus/mock-server), and, with the platform
-//    package removed, `backendReason` naming it.
+//    file (`sdk.backend === "native"`, a record acknowledged by the `@zerobus/mock-server/vitest` fixture's
+//    server and checked with its matchers), @zerobus/mock-server's main entry with vitest refused (only the
+//    ./vitest subpath may load it), and, with the platform package removed, `backendReason` naming it.
 // Prints one `ok`/`FAIL` line per check and `packed: <passed> passed, <failed> failed`; --counts writes
 // "<passed> <failed>" for .ci/run. Exits non-zero when a check failed.
 import { execFile } from "node:child_process";
@@ -193,11 +194,18 @@ async function main() {
       { ...inApp, verbose: true },
     );
     await check(
-      "vitest with @zerobus/mock-server: native, a record acknowledged",
+      "vitest with @zerobus/mock-server/vitest (fixture and matchers): native, a record acknowledged",
       bin("vitest"),
       // test/ only: tsc also emitted the file into out/test/.
       ["run", "--dir", "test"],
       inApp,
+    );
+
+    await check(
+      "@zerobus/mock-server's main entry loads no vitest",
+      process.execPath,
+      ["check-no-vitest.mjs"],
+      { ...inApp, verbose: true },
     );
 
     const platformPackage = join(app, "node_modules", "@zerobus", `backend-native-${triple}`);
