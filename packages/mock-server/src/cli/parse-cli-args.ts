@@ -21,15 +21,18 @@ Options:
   --client-secret <s>     OAuth client secret accepted (default zerobus-mock-secret)
   --workspace-id <id>     require this workspace id in the token request's resource
   --token-ttl <seconds>   lifetime of issued tokens (default 3600)
-  --tables <file.json>    declare tables at start: { "c.s.t": { "columns": { "col": "STRING" } } | { "descriptor": "<base64>" } };
-                          streams for other tables are then refused with NOT_FOUND, as the service does
-  --undeclared-tables <a> accept | refuse streams for tables not declared (default: refuse with --tables, else accept)
-  --admin-port <n>        port of the admin HTTP endpoint (default 0: any free port; its URL is printed)
-  --admin-host <addr>     address of the admin endpoint (default 127.0.0.1; loopback only, see below)
-  --admin-allow-remote    let --admin-host be a non-loopback address (the endpoint has NO authentication)
+  --tables <file.json>    declare tables at start, { "c.s.t": { "columns": { "col": "STRING" } } }
+                          or { "c.s.t": { "descriptor": "<base64>" } }; other tables are then
+                          refused with NOT_FOUND, as the service does
+  --undeclared-tables <a> accept | refuse streams for undeclared tables (default: refuse with
+                          --tables, else accept)
+  --admin-port <n>        admin HTTP endpoint port (default 0: any free port; its URL is printed)
+  --admin-host <addr>     admin endpoint address (default 127.0.0.1; loopback only, see below)
+  --admin-allow-remote    let --admin-host be non-loopback (the endpoint has NO authentication)
   --no-admin              do not start the admin endpoint
   --json                  print one JSON line: endpoint, address, workspaceUrl, tokenUrl, clientId,
-                          clientSecret (the mock's test credential), ca and caPath (TLS), adminUrl, pid
+                          clientSecret (the mock's test credential), ca and caPath (TLS),
+                          adminUrl, pid
   --verbose               log each stream created and ended to stderr
   -h, --help              show this help
 
