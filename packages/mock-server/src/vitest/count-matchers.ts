@@ -1,5 +1,5 @@
-import type { MatcherState } from "vitest";
 import type { TableRecording } from "../recording/table-recording.js";
+import type { MatcherContext } from "./matcher-context.js";
 import { type MatcherOutcome, outcome } from "./matcher-outcome.js";
 import { receivedTable } from "./received-table.js";
 import { count } from "./wording.js";
@@ -9,7 +9,7 @@ import { count } from "./wording.js";
  * that re-sent 2 of 10 records makes 12). Counted even with `keepRecords: false`.
  */
 export function toHaveReceivedRecords(
-  this: MatcherState,
+  this: MatcherContext,
   received: unknown,
   expected: number,
 ): MatcherOutcome {
@@ -22,7 +22,7 @@ export function toHaveReceivedRecords(
  * request the server refused or cut with an `at` step is not accepted; see each connection's `requests`.
  */
 export function toHaveReceivedRequests(
-  this: MatcherState,
+  this: MatcherContext,
   received: unknown,
   expected: number,
 ): MatcherOutcome {
@@ -38,7 +38,7 @@ export function toHaveReceivedRequests(
 }
 
 /** `expect(table).toHaveConnections(n)`: `n` streams were opened on the table (their create named it). */
-export function toHaveConnections(this: MatcherState, received: unknown, expected: number): MatcherOutcome {
+export function toHaveConnections(this: MatcherContext, received: unknown, expected: number): MatcherOutcome {
   const table = receivedTable("toHaveConnections", received);
   return countOutcome(
     table,

@@ -1,10 +1,10 @@
-import type { MatcherState } from "vitest";
 import {
   comparable,
   comparableExpected,
   type ExpectedRecord,
   firstArrivals,
 } from "../recording/record-matching.js";
+import type { MatcherContext } from "./matcher-context.js";
 import { type MatcherOutcome, outcome } from "./matcher-outcome.js";
 import { receivedTable } from "./received-table.js";
 import { count, firstDifference, keptRecordsNote } from "./wording.js";
@@ -15,7 +15,7 @@ import { count, firstDifference, keptRecordsNote } from "./wording.js";
  * in the expected order; re-sent duplicates pass.
  */
 export function toHaveDelivered(
-  this: MatcherState,
+  this: MatcherContext,
   received: unknown,
   expected: readonly ExpectedRecord[],
 ): MatcherOutcome {
@@ -46,7 +46,7 @@ export function toHaveDelivered(
  * judges it. The table received these records, each once, in this order, and nothing else.
  */
 export function toHaveDeliveredExactly(
-  this: MatcherState,
+  this: MatcherContext,
   received: unknown,
   expected: readonly ExpectedRecord[],
 ): MatcherOutcome {

@@ -1,6 +1,6 @@
-import type { MatcherState } from "vitest";
 import type { ConnectionEnd } from "../recording/recorded-types.js";
 import { GrpcStatusCode, type StatusCode } from "../status.js";
+import type { MatcherContext } from "./matcher-context.js";
 import { type MatcherOutcome, outcome } from "./matcher-outcome.js";
 import { receivedTable } from "./received-table.js";
 import { count } from "./wording.js";
@@ -24,7 +24,7 @@ export type ExpectedEnd =
  * connection still live fails, so wait first (`await table.connections.at(-1)?.ended`, or a `waitFor…`).
  */
 export function toHaveEndedWith(
-  this: MatcherState,
+  this: MatcherContext,
   received: unknown,
   expected: ExpectedEnd,
 ): MatcherOutcome {

@@ -25,4 +25,3 @@ export type { MockServerFixtures, SharingOptions } from "./mock-server-test.js";
 export { mockServerTest, test } from "./mock-server-test.js";
 export { useMockServer } from "./use-mock-server.js";
 export type { ZerobusMatchers } from "./zerobus-matchers.js";
-export { zerobusMatchers } from "./zerobus-matchers.js";

@@ -30,7 +30,7 @@ declare module "vitest" {
   interface Matchers<T = any> extends ZerobusMatchers {}
 }
 
-/** The matchers as an object for `expect.extend`; importing `@zerobus/mock-server/vitest` registers them. */
+/** The matchers as `expect.extend` takes them; importing `@zerobus/mock-server/vitest` registers them. */
 export const zerobusMatchers = {
   toHaveDelivered,
   toHaveDeliveredExactly,
