@@ -7,6 +7,10 @@
  * @packageDocumentation
  */
 
+export type { MockServerInfo } from "./admin/mock-server-info.js";
+export { describeMockServer } from "./admin/mock-server-info.js";
+export type { AdminEndpoint, AdminEndpointOptions } from "./admin/start-admin-endpoint.js";
+export { startAdminEndpoint } from "./admin/start-admin-endpoint.js";
 export { createMockServer } from "./create-mock-server.js";
 export type { LiveConnection } from "./grpc/mock-connection.js";
 export type { MockChecks } from "./grpc/server-context.js";
