@@ -34,7 +34,7 @@ describe("toHaveEndedWith", () => {
 
     const error = failureOf(() => expect(table).toHaveEndedWith({ code: GrpcStatusCode.OK }));
     expect(error.message).toMatch(
-      /^expected the latest connection of table main\.app\.ends \(#\d+, 1 connection on the table\) to have ended by the server with OK \(0\); it ended by the server with UNAVAILABLE \(14\) "maintenance"$/,
+      /^expected the latest connection of table main\.app\.ends \(id \d+; the table had 1 connection\) to have ended by the server with OK \(0\); it ended by the server with UNAVAILABLE \(14\) "maintenance"$/,
     );
     // Only the fields asked about, so the diff is about the code.
     expect(error.actual).toEqual({ by: "server", code: GrpcStatusCode.UNAVAILABLE });

@@ -42,7 +42,7 @@ export function toHaveEndedWith(
   const subject =
     latest === undefined
       ? `a connection of table ${table.name}`
-      : `the latest connection of table ${table.name} (#${latest.id}, ${count(table.connections.length, "connection")} on the table)`;
+      : `the latest connection of table ${table.name} (id ${latest.id}; the table had ${count(table.connections.length, "connection")})`;
   return outcome(
     pass,
     (passed) => {
