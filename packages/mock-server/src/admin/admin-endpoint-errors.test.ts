@@ -68,6 +68,20 @@ describe("admin endpoint errors", () => {
       "the body.descriptor must be a base64 string",
     ],
     [
+      "PUT",
+      `/tables/${TABLE}`,
+      { columns: { page: "STRIN" } },
+      undefined,
+      'declared table main.web.clicks: column "page": unknown type "STRIN"',
+    ],
+    [
+      "PUT",
+      "/tables/events",
+      { columns: { page: "STRING" } },
+      undefined,
+      'declared table "events": the name must be catalog.schema.table',
+    ],
+    [
       "POST",
       "/tokens",
       { table: TABLE, ttl: 5 },
