@@ -1,42 +1,21 @@
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { MockServerInfo } from "./admin/mock-server-info.js";
 import { GrpcStatusCode } from "./status.js";
+import { cliPath, ensureCliBuilt } from "./test-support/built-cli.js";
 import { TestStream } from "./test-support/test-stream.js";
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const cliPath = join(packageDir, "dist/cli.js");
 const TABLE = "main.default.admin";
 const children: ChildProcess[] = [];
 const streams: TestStream[] = [];
 const scratch = mkdtempSync(join(tmpdir(), "zerobus-mock-cli-test-"));
 const run = promisify(execFile);
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (!entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  // The CLI runs from the built output; a lone vitest run may not have built it.
-  if (!existsSync(cliPath) || statSync(cliPath).mtimeMs < newestSource(join(packageDir, "src"))) {
-    execFileSync(
-      "pnpm",
-      ["exec", "turbo", "run", "build", "--filter=@zerobus/mock-server", "--output-logs=errors-only"],
-      { cwd: join(packageDir, "../.."), stdio: "ignore", timeout: 120_000 },
-    );
-  }
-}, 150_000);
+beforeAll(ensureCliBuilt, 150_000);
 
 afterEach(() => {
   for (const stream of streams.splice(0)) stream.close();

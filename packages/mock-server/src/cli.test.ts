@@ -1,42 +1,15 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { GrpcStatusCode } from "./status.js";
+import { cliPath, ensureCliBuilt } from "./test-support/built-cli.js";
 import { TestStream } from "./test-support/test-stream.js";
 import { requestToken, tokenForm } from "./test-support/token-request.js";
 
-const packageDir = fileURLToPath(new URL("..", import.meta.url));
-const cliPath = join(packageDir, "dist/cli.js");
 const TABLE = "main.default.cli";
 const children: ChildProcess[] = [];
 
-/** Newest modification time of the sources that go into dist. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (!entry.name.endsWith(".test.ts")) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-beforeAll(() => {
-  // The CLI runs from the built output; `pnpm test` builds first, a lone vitest run may not have.
-  if (!existsSync(cliPath) || statSync(cliPath).mtimeMs < newestSource(join(packageDir, "src"))) {
-    execFileSync(
-      "pnpm",
-      ["exec", "turbo", "run", "build", "--filter=@zerobus/mock-server", "--output-logs=errors-only"],
-      {
-        cwd: join(packageDir, "../.."),
-        stdio: "ignore",
-        timeout: 120_000,
-      },
-    );
-  }
-}, 150_000);
+beforeAll(ensureCliBuilt, 150_000);
 
 afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
