@@ -26,6 +26,12 @@ export {
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export { kindOf } from "./kind-of.js";
+export { loadTelemetry, MISSING_OTEL_API } from "./observe/otel/load-telemetry.js";
+export type {
+  TelemetryMeterProvider,
+  TelemetryOption,
+  TelemetryTracerProvider,
+} from "./observe/otel/telemetry-option.js";
 export type { CoreStreamInit, StreamHost } from "./stream/core-stream.js";
 export { CoreStream } from "./stream/core-stream.js";
 export type { OpenRequest, StreamRegistryOptions } from "./stream/stream-registry.js";

@@ -1,0 +1,163 @@
+import type { Attributes } from "@opentelemetry/api";
+import type { HeadersReason } from "../../../headers.js";
+import type { StreamState } from "../../../wire-stream.js";
+import type { ZerobusError } from "../../../zerobus-error.js";
+import type { ObservedStream, RecoveryOutcome, StreamObserver } from "../stream-observer.js";
+import {
+  ATTR_BACKEND,
+  ATTR_CONNECTION_REASON,
+  ATTR_ERROR_TYPE,
+  ATTR_RECORD_TYPE,
+  ATTR_RECOVERY_OUTCOME,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_TABLE,
+} from "./attribute-names.js";
+import type { StreamSpans } from "./stream-spans.js";
+import type { StreamGauges, ZerobusInstruments } from "./zerobus-instruments.js";
+
+/** The attributes of every metric of `stream`: bounded values only. */
+export function metricAttributes(stream: ObservedStream): Attributes {
+  return {
+    [ATTR_TABLE]: stream.table,
+    [ATTR_BACKEND]: stream.backend,
+    [ATTR_SERVER_ADDRESS]: stream.serverAddress,
+    [ATTR_SERVER_PORT]: stream.serverPort,
+  };
+}
+
+/** The attributes of every span of `stream`. */
+export function spanAttributes(stream: ObservedStream): Attributes {
+  return { ...metricAttributes(stream), [ATTR_RECORD_TYPE]: stream.recordType === 1 ? "proto" : "json" };
+}
+
+/** `attributes` with `error.type`, when there is an error (OpenTelemetry sets it on failures only). */
+function withError(attributes: Attributes, error: ZerobusError | undefined): Attributes {
+  return error === undefined ? attributes : { ...attributes, [ATTR_ERROR_TYPE]: error.code };
+}
+
+/** One stream's observer: metrics into the shared instruments, spans through {@link StreamSpans}. */
+export class OtelStreamObserver implements StreamObserver {
+  readonly wantsAckLatency = true;
+  readonly #instruments: ZerobusInstruments;
+  readonly #spans: StreamSpans;
+  readonly #attributes: Attributes;
+  readonly #gauges: StreamGauges;
+  /** Counted once whether creation failed (`openEnded`) or the open stream did (`failed`). */
+  #errorCounted = false;
+
+  constructor(instruments: ZerobusInstruments, spans: StreamSpans, stream: ObservedStream) {
+    this.#instruments = instruments;
+    this.#spans = spans;
+    this.#attributes = metricAttributes(stream);
+    this.#gauges = { attributes: this.#attributes, state: "open", recordsInFlight: 0, bytesInFlight: 0 };
+  }
+
+  openStarted(): void {
+    this.#spans.openStarted();
+  }
+
+  openEnded(result: { streamId: string } | { error: ZerobusError }): void {
+    // Counted from its creation: a stream that never opened is in no state.
+    if ("streamId" in result) this.#instruments.live.add(this.#gauges);
+    else this.#countError(result.error);
+    this.#spans.openEnded(result);
+  }
+
+  attemptStarted(_reason: HeadersReason, attempt: number): void {
+    this.#spans.attemptStarted(attempt);
+  }
+
+  attemptEnded(reason: HeadersReason, result: { streamId: string } | { error: ZerobusError }): void {
+    const error = "error" in result ? result.error : undefined;
+    this.#instruments.connectionAttempts.add(
+      1,
+      withError({ ...this.#attributes, [ATTR_CONNECTION_REASON]: reason }, error),
+    );
+    this.#spans.attemptEnded(reason, result);
+  }
+
+  headersFetched(reason: HeadersReason, durationMs: number, error?: ZerobusError): void {
+    const attributes = withError({ ...this.#attributes, [ATTR_CONNECTION_REASON]: reason }, error);
+    this.#instruments.tokenFetches.add(1, attributes);
+    this.#instruments.tokenFetchDuration.record(durationMs / 1000, attributes);
+  }
+
+  recoveryStarted(cause: ZerobusError | undefined): void {
+    this.#spans.recoveryStarted(cause);
+  }
+
+  recoveryEnded(outcome: RecoveryOutcome, error?: ZerobusError): void {
+    this.#instruments.recoveries.add(
+      1,
+      withError(
+        { ...this.#attributes, [ATTR_RECOVERY_OUTCOME]: outcome },
+        outcome === "failed" ? error : undefined,
+      ),
+    );
+    this.#spans.recoveryEnded(outcome, error);
+  }
+
+  closeSignal(_durationMs: number): void {
+    this.#instruments.closeSignals.add(1, this.#attributes);
+  }
+
+  accepted(records: number, bytes: number): void {
+    this.#instruments.recordsAccepted.add(records, this.#attributes);
+    this.#instruments.bytesAccepted.add(bytes, this.#attributes);
+    this.#gauges.recordsInFlight += records;
+    this.#gauges.bytesInFlight += bytes;
+  }
+
+  refused(error: ZerobusError): void {
+    this.#instruments.refusals.add(1, withError(this.#attributes, error));
+  }
+
+  acknowledged(_upTo: bigint, records: number, bytes: number, oldestAcceptedAt?: number): void {
+    this.#instruments.recordsAcknowledged.add(records, this.#attributes);
+    this.#instruments.bytesAcknowledged.add(bytes, this.#attributes);
+    this.#gauges.recordsInFlight -= records;
+    this.#gauges.bytesInFlight -= bytes;
+    if (oldestAcceptedAt !== undefined) {
+      const seconds = Math.max(0, performance.now() - oldestAcceptedAt) / 1000;
+      this.#instruments.ackDuration.record(seconds, this.#attributes);
+    }
+  }
+
+  resent(records: number, bytes: number): void {
+    this.#instruments.recordsResent.add(records, this.#attributes);
+    this.#instruments.bytesResent.add(bytes, this.#attributes);
+    this.#spans.resent(records);
+  }
+
+  stateChanged(state: StreamState): void {
+    this.#gauges.state = state;
+    if (state === "closed" || state === "failed") this.#instruments.live.delete(this.#gauges);
+  }
+
+  flushStarted(call?: number): void {
+    this.#spans.flushStarted(call);
+  }
+
+  flushEnded(error?: ZerobusError, call?: number): void {
+    this.#spans.flushEnded(error, call);
+  }
+
+  closeStarted(): void {
+    this.#spans.closeStarted();
+  }
+
+  closeEnded(error?: ZerobusError): void {
+    this.#spans.closeEnded(error);
+  }
+
+  failed(error: ZerobusError): void {
+    this.#countError(error);
+  }
+
+  #countError(error: ZerobusError): void {
+    if (this.#errorCounted) return;
+    this.#errorCounted = true;
+    this.#instruments.errors.add(1, withError(this.#attributes, error));
+  }
+}
