@@ -47,5 +47,6 @@ export type { JsonRecord, ProtoBytesRecord, ProtoRecord } from "./record-types.j
 export type { BackendChoice, ZerobusSdkOptions } from "./sdk-options.js";
 export { ZEROBUS_BACKEND_ENV } from "./sdk-options.js";
 export type { TableInput } from "./table.js";
+export type { TelemetryOptions } from "./telemetry-options.js";
 export { ZerobusSdk } from "./zerobus-sdk.js";
 export { ZerobusStream } from "./zerobus-stream.js";

@@ -1,6 +1,8 @@
 import type { Logger } from "@zerobus/core";
 import { ZerobusError } from "@zerobus/core";
 import { MAX_TIMER_MS } from "@zerobus/core/internal";
+import type { TelemetryOptions } from "./telemetry-options.js";
+import { checkTelemetry } from "./telemetry-options.js";
 
 /** Which connection layer carries the streams. */
 export type BackendChoice = "auto" | "native" | "js";
@@ -24,6 +26,13 @@ export interface ZerobusSdkOptions {
   logger?: Logger;
   /** HTTP/2 keepalive ping interval; none by default (servers may answer frequent pings with GOAWAY). */
   keepaliveMs?: number;
+  /**
+   * OpenTelemetry metrics and traces of every stream (README "Observability"); off by default, and then
+   * nothing of OpenTelemetry is loaded. `true`: the global providers of `@opentelemetry/api`; or the
+   * providers to use. Needs `@opentelemetry/api` installed (the first stream rejects with
+   * `failed_precondition` without it).
+   */
+  telemetry?: boolean | TelemetryOptions;
 }
 
 /** Environment variable that sets the default backend. */
@@ -39,6 +48,7 @@ const sdkOptionKeys: readonly string[] = [
   "applicationName",
   "logger",
   "keepaliveMs",
+  "telemetry",
 ];
 
 /** Validates the constructor options, refusing unknown values with `invalid_argument`. */
@@ -92,6 +102,7 @@ export function checkSdkOptions(options: unknown): ZerobusSdkOptions {
       throw new ZerobusError("invalid_argument", "option tls must be { ca?: string | Uint8Array }");
     }
   }
+  checkTelemetry(o.telemetry);
   // The logger is checked (and pino or bunyan adapted) by toLogger in the constructor.
   return o as ZerobusSdkOptions;
 }
