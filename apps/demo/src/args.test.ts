@@ -8,14 +8,25 @@ describe("parseDemoArgs", () => {
       batch: 1000,
       maxInflight: 50_000,
       backend: undefined,
+      otel: false,
       help: false,
     });
   });
 
   it("reads every option, with digit separators", () => {
     expect(
-      parseDemoArgs(["--records", "20_000", "--batch=1", "--max-inflight", "1e5", "--backend", "js", "-h"]),
-    ).toEqual({ records: 20_000, batch: 1, maxInflight: 100_000, backend: "js", help: true });
+      parseDemoArgs([
+        "--records",
+        "20_000",
+        "--batch=1",
+        "--max-inflight",
+        "1e5",
+        "--backend",
+        "js",
+        "--otel",
+        "-h",
+      ]),
+    ).toEqual({ records: 20_000, batch: 1, maxInflight: 100_000, backend: "js", otel: true, help: true });
   });
 
   it.each([

@@ -11,6 +11,8 @@ export interface DemoArgs {
   maxInflight: number;
   /** The backend; undefined leaves the choice to the SDK (`ZEROBUS_BACKEND`, else `auto`). */
   backend: BackendChoice | undefined;
+  /** Record the run's OpenTelemetry metrics and print them at the end (console exporter). */
+  otel: boolean;
   help: boolean;
 }
 
@@ -20,7 +22,7 @@ export class UsageError extends Error {
 }
 
 /** The `--help` text. */
-export const USAGE = `Usage: pnpm demo [--records N] [--batch N] [--max-inflight N] [--backend js|native|auto]
+export const USAGE = `Usage: pnpm demo [--records N] [--batch N] [--max-inflight N] [--backend js|native|auto] [--otel]
 
 Streams sensor readings through @zerobus/sdk into a mock server embedded in this process, or into a
 real table when ZEROBUS_SERVER_ENDPOINT, DATABRICKS_HOST, DATABRICKS_CLIENT_ID,
@@ -31,6 +33,7 @@ DATABRICKS_CLIENT_SECRET and ZEROBUS_TABLE_NAME are all set.
   --max-inflight N   records accepted but not yet acknowledged (default 50000); the producer
                      outruns any server, so a deeper window adds latency and memory, not speed
   --backend B        js, native or auto (default: ZEROBUS_BACKEND, else auto)
+  --otel             record the SDK's OpenTelemetry metrics and print them at the end
   --help             this text`;
 
 const BACKENDS: readonly BackendChoice[] = ["js", "native", "auto"];
@@ -50,6 +53,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     batch?: string;
     "max-inflight"?: string;
     backend?: string;
+    otel?: boolean;
     help?: boolean;
   };
   try {
@@ -60,6 +64,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
         batch: { type: "string" },
         "max-inflight": { type: "string" },
         backend: { type: "string" },
+        otel: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -78,6 +83,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoArgs {
     maxInflight:
       values["max-inflight"] === undefined ? 50_000 : positiveInteger("max-inflight", values["max-inflight"]),
     backend: backend as BackendChoice | undefined,
+    otel: values.otel ?? false,
     help: values.help ?? false,
   };
 }

@@ -83,6 +83,25 @@ describe("pnpm demo", () => {
     expect(stdout).toMatch(/ack latency\s+p50 \d+\.\d ms, p99 \d+\.\d ms/);
   });
 
+  it("with --otel prints the run's OpenTelemetry metrics before the result line; without it, none", async () => {
+    const { status, stdout, stderr } = await startDemo(["--records", "2000", "--backend", "js", "--otel"])
+      .done;
+    expect(status, stderr).toBe(0);
+    expect(demoResult(stdout)).toMatchObject({ accepted: 2000, acknowledged: 2000, ok: true });
+    expect(stdout).toContain("OpenTelemetry metrics of this run (ConsoleMetricExporter):");
+    // One console.dir block per metric; the counters hold this run's records.
+    const blocks = stdout.split(/\n(?=\{\n {2}descriptor: \{)/);
+    for (const name of ["zerobus.records.accepted", "zerobus.records.acknowledged"]) {
+      const block = blocks.find((b) => b.includes(`name: '${name}'`));
+      expect(block, name).toMatch(/value: 2000\b/);
+    }
+    expect(blocks.some((b) => b.includes("name: 'zerobus.ack.duration'"))).toBe(true);
+
+    const plain = await startDemo(["--records", "200", "--backend", "js"]).done;
+    expect(plain.status, plain.stderr).toBe(0);
+    expect(plain.stdout).not.toContain("zerobus.");
+  });
+
   it("on Ctrl-C closes the stream and reports what was acknowledged", async () => {
     const run = startDemo(["--records", "100_000_000", "--batch", "100", "--backend", "js"]);
     // The first progress line comes a second into ingestion.

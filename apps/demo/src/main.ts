@@ -10,6 +10,7 @@ import { isZerobusError, ZerobusSdk } from "@zerobus/sdk";
 import { AckLatency } from "./ack-latency.js";
 import type { DemoArgs } from "./args.js";
 import { parseDemoArgs, USAGE, UsageError } from "./args.js";
+import type { RunMetrics } from "./otel-metrics.js";
 import { startProgress } from "./progress.js";
 import type { SensorReading } from "./readings.js";
 import { readingBatches } from "./readings.js";
@@ -72,10 +73,15 @@ process.on("SIGINT", onSigint);
 
 // The default mock keeps every record for assertions; counting is enough here and keeps memory flat.
 const target = await openTarget(DEFAULT_TABLE, { mock: { keepRecords: false }, report: false });
+// Only with --otel: OpenTelemetry is loaded by nothing else.
+const metrics: RunMetrics | undefined = args.otel
+  ? await (await import("./otel-metrics.js")).startRunMetrics()
+  : undefined;
 try {
   const sdk = new ZerobusSdk(target.endpoint, target.workspaceUrl, {
     ...target.sdkOptions,
     ...(args.backend ? { backend: args.backend } : {}),
+    ...(metrics ? { telemetry: { meterProvider: metrics.meterProvider } } : {}),
   });
   const where = target.kind === "mock" ? "an embedded mock server" : `workspace table ${target.tableName}`;
   console.log(
@@ -113,6 +119,8 @@ try {
   } finally {
     await sdk.close();
   }
+  // Before the summary: the DEMO_RESULT line stays the last one.
+  await metrics?.print();
 
   const stats = stream.stats();
   const counts = {
