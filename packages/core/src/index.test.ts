@@ -5,6 +5,7 @@ describe("@zerobus/core", () => {
   it("exports exactly the documented runtime values (others code against them)", () => {
     expect(Object.keys(core).sort()).toEqual([
       "DEFAULT_MAX_MESSAGE_BYTES",
+      "DiagnosticsChannel",
       "GrpcStatus",
       "RecordType",
       "TABLE_NAME_HEADER",

@@ -16,6 +16,12 @@ export type {
   CreateBackend,
   HeldRecords,
 } from "./backend.js";
+export type {
+  DiagnosticsChannelName,
+  DiagnosticsMessages,
+  DiagnosticsStreamFields,
+} from "./diagnostics-channels.js";
+export { DiagnosticsChannel } from "./diagnostics-channels.js";
 export type { ZerobusErrorCode } from "./error-code.js";
 export { ZerobusErrorCodes } from "./error-code.js";
 export type { GrpcStatusCode } from "./grpc-status.js";
@@ -45,6 +51,7 @@ export type { TableNameParts } from "./table-name.js";
 export { parseTableName, validateTableName } from "./table-name.js";
 export type { WireRequest } from "./wire-request.js";
 export type {
+  AckProgress,
   CallOptions,
   IngestCallOptions,
   OpenStreamContext,

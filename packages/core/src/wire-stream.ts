@@ -36,10 +36,23 @@ export interface StreamStats {
   requestSizeLimit: number;
 }
 
+/** What one acknowledgement newly covered (the second argument of {@link StreamEvents.onAck}). */
+export interface AckProgress {
+  /** Records acknowledged by this ack and by no earlier one. */
+  readonly records: number;
+  /** Their payload bytes (as counted in `stats().bytesAccepted`). */
+  readonly bytes: number;
+}
+
 /** Callbacks of one stream; each is called synchronously and must not throw (a throw is logged). */
 export interface StreamEvents {
-  /** Once per acknowledgement received, with the highest logical offset it covers. */
-  onAck?: (upToOffset: bigint) => void;
+  /**
+   * Once per acknowledgement that made progress, with the highest logical offset it covers and how much it
+   * newly covered: `records` (a batch counts each of its records) and their payload `bytes`. Summed over a
+   * stream's acks, `records` is the number of records acknowledged (`stats().recordsAcked`), so progress
+   * needs no polling.
+   */
+  onAck?: (upToOffset: bigint, ack: AckProgress) => void;
   /** Once, when the stream fails for good. */
   onError?: (error: ZerobusError) => void;
   /** On every state change; `reason` is the error that caused it, if any. */

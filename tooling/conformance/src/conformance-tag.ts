@@ -21,6 +21,7 @@ export const conformanceTags = [
   "cancellation",
   "soak",
   "delivery",
+  "observability",
 ] as const;
 
 /** One scenario tag. */

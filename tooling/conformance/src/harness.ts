@@ -45,7 +45,8 @@ export type CreateOpener = (config: BackendConfig) => StreamOpener;
 
 /** The core stream over a backend, as production code uses it: a {@link StreamRegistry} per backend. */
 export function overBackend(createBackend: CreateBackend): CreateOpener {
-  return (config) => new StreamRegistry(createBackend(config), { logger: config.logger });
+  return (config) =>
+    new StreamRegistry(createBackend(config), { logger: config.logger, endpoint: config.endpoint });
 }
 
 /** The per-file state every scenario uses: the mock server, an opener of streams per test, cleanup. */

@@ -8,6 +8,7 @@ import { backpressureAndConcurrencyScenarios } from "./scenarios/backpressure-an
 import { creationScenarios } from "./scenarios/creation.js";
 import { ingestAndCloseScenarios } from "./scenarios/ingest-and-close.js";
 import { malformedScenarios } from "./scenarios/malformed.js";
+import { observabilityScenarios } from "./scenarios/observability.js";
 import { progressAndPacingScenarios } from "./scenarios/progress-and-pacing.js";
 import { proxyScenarios } from "./scenarios/proxy-variables.js";
 import { recoveryScenarios } from "./scenarios/recovery.js";
@@ -43,6 +44,7 @@ const scenarioGroups: ((harness: Harness, on: TagFilter) => void)[] = [
   proxyScenarios,
   seededSoakScenarios,
   progressAndPacingScenarios,
+  observabilityScenarios,
 ];
 
 /**

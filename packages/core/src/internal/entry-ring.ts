@@ -35,13 +35,18 @@ interface Block {
   readonly bytes: number[];
   /** Each batch record's byte length (measured once, at accept); `undefined` for single records. */
   readonly lengths: (readonly number[] | undefined)[];
+  /** `performance.now()` at each entry's acceptance, in a timed ring only (else one shared empty array). */
+  readonly stamps: number[];
 }
 
-function newBlock(): Block {
+const NO_STAMPS: number[] = [];
+
+function newBlock(timed: boolean): Block {
   return {
     payloads: new Array<EntryPayload | HeldPayload | undefined>(BLOCK_SIZE).fill(undefined),
     bytes: new Array<number>(BLOCK_SIZE).fill(0),
     lengths: new Array<readonly number[] | undefined>(BLOCK_SIZE).fill(undefined),
+    stamps: timed ? new Array<number>(BLOCK_SIZE).fill(0) : NO_STAMPS,
   };
 }
 
@@ -56,6 +61,7 @@ export class EntryRing {
   #blocks: Block[] = [];
   #base: number;
   #spares: Block[] = [];
+  readonly #timed: boolean;
   #start: number;
   #end: number;
   /** Records and bytes dropped by the last {@link releaseTo}. */
@@ -67,8 +73,12 @@ export class EntryRing {
   coalescedRecords = 0;
   coalescedPayloadBytes = 0;
 
-  /** `firstOffset`: the offset the first entry gets (0 for a stream; tests start high to reach big offsets). */
-  constructor(firstOffset = 0) {
+  /**
+   * `firstOffset`: the offset the first entry gets (0 for a stream; tests start high to reach big offsets).
+   * `timed`: each entry keeps a time stamp ({@link stamp}), for the accept-to-ack latency (issue 18).
+   */
+  constructor(firstOffset = 0, timed = false) {
+    this.#timed = timed;
     this.#base = firstOffset - (firstOffset % BLOCK_SIZE);
     this.#start = firstOffset;
     this.#end = firstOffset;
@@ -90,7 +100,7 @@ export class EntryRing {
     const index = (offset - this.#base) >>> BLOCK_BITS;
     let block = this.#blocks[index];
     if (block === undefined) {
-      block = this.#spares.pop() ?? newBlock();
+      block = this.#spares.pop() ?? newBlock(this.#timed);
       this.#blocks.push(block);
     }
     // The base is a multiple of the block size, so an offset's slot is its low bits.
@@ -100,6 +110,16 @@ export class EntryRing {
     block.lengths[slot] = lengths;
     this.#end = offset + 1;
     return offset;
+  }
+
+  /** Stamps the entry at `offset` (which must be stored) with `at`; in a timed ring only. */
+  stamp(offset: number, at: number): void {
+    this.#blockOf(offset).stamps[offset & BLOCK_MASK] = at;
+  }
+
+  /** The stamp of the entry at `offset` (which must be stored), in a timed ring. */
+  stampAt(offset: number): number {
+    return this.#blockOf(offset).stamps[offset & BLOCK_MASK] as number;
   }
 
   /** The payload at `offset` (which must be stored, and not held: see {@link hold}). */

@@ -26,12 +26,21 @@ export {
 export type { ParsedEndpoint } from "./endpoint.js";
 export { parseEndpoint } from "./endpoint.js";
 export { kindOf } from "./kind-of.js";
+export { DiagnosticsObserver, diagnosticsObserver } from "./observe/diagnostics/diagnostics-observer.js";
+export { ObserverFanout } from "./observe/observer-fanout.js";
 export { loadTelemetry, MISSING_OTEL_API } from "./observe/otel/load-telemetry.js";
 export type {
   TelemetryMeterProvider,
   TelemetryOption,
   TelemetryTracerProvider,
 } from "./observe/otel/telemetry-option.js";
+export { silentObserver } from "./observe/silent-observer.js";
+export type {
+  ObservedStream,
+  RecoveryOutcome,
+  StreamObserver,
+  StreamObserverFactory,
+} from "./observe/stream-observer.js";
 export type { CoreStreamInit, StreamHost } from "./stream/core-stream.js";
 export { CoreStream } from "./stream/core-stream.js";
 export type { OpenRequest, StreamRegistryOptions } from "./stream/stream-registry.js";

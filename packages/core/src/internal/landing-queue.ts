@@ -15,7 +15,7 @@ import { batchRequestSize } from "./wire-size.js";
  * no promises, no timers.
  */
 export class LandingQueue {
-  readonly #ring = new EntryRing();
+  readonly #ring: EntryRing;
   /** Logical end (exclusive) of each request sent on this connection and not yet acknowledged. */
   readonly #wireEnds = new NumberQueue();
   /** Repeated-field bytes of each of those requests (what slow start doubles from). */
@@ -41,15 +41,33 @@ export class LandingQueue {
   recoveries = 0;
   /** Connections the server created, the first included. */
   connections = 0;
+  /** Records and payload bytes the last acknowledgement that made progress covered. */
+  ackedRecords = 0;
+  ackedBytes = 0;
+  /** The stamp of the oldest entry the last acknowledgement covered (a timed queue only). */
+  ackedOldestStamp = 0;
+  /** Records and bytes of the entries {@link requeueSent} moved back to be sent again, since last taken. */
+  resendRecords = 0;
+  resendBytes = 0;
   /** The connection that holds the records of the requests sent on it (see {@link holdSent}). */
   #holder: HeldRecords | undefined;
 
   /**
    * `maxFieldBytes` bounds the repeated field of a coalesced batch so that the whole request stays within
-   * `maxMessageBytes` (see {@link maxBatchFieldBytes}); `log` receives slow start's changes of limits.
+   * `maxMessageBytes` (see {@link maxBatchFieldBytes}); `log` receives slow start's changes of limits;
+   * `timed`: entries can be stamped ({@link stamp}) and acks report the oldest stamp they cover.
    */
-  constructor(maxFieldBytes: number, log: (message: string) => void = () => {}) {
+  constructor(maxFieldBytes: number, log: (message: string) => void = () => {}, timed = false) {
     this.#slowStart = new SlowStart(maxFieldBytes, log);
+    this.#ring = new EntryRing(0, timed);
+    this.#timed = timed;
+  }
+
+  readonly #timed: boolean;
+
+  /** Stamps the entry at `offset` with `at` (a timed queue only). */
+  stamp(offset: number, at: number): void {
+    this.#ring.stamp(offset, at);
   }
 
   /** The oldest unacknowledged logical offset (everything below it is acknowledged). */
@@ -165,11 +183,15 @@ export class LandingQueue {
     this.#wireFieldBytes.drop(index + 1);
     this.#wireBase = upTo + 1;
     this.#lastAck = upTo;
+    if (this.#timed) this.ackedOldestStamp = this.#ring.stampAt(this.#ring.start);
     this.#ring.releaseTo(end);
     const records = this.#ring.releasedRecords;
+    const bytes = this.#ring.releasedBytes;
     this.#recordsInFlight -= records;
-    this.#bytesInFlight -= this.#ring.releasedBytes;
+    this.#bytesInFlight -= bytes;
     this.#recordsAcked += records;
+    this.ackedRecords = records;
+    this.ackedBytes = bytes;
     return end;
   }
 
@@ -254,11 +276,15 @@ export class LandingQueue {
     this.#ackedHere = 0;
     this.#largestAckedHere = 0;
     let resent = 0;
+    let resentBytes = 0;
     for (let offset = this.#ring.start; offset < this.#sentEnd; offset++) {
       resent += this.#ring.recordCountAt(offset);
-      this.#unsentBytes += this.#ring.bytesAt(offset);
+      resentBytes += this.#ring.bytesAt(offset);
     }
+    this.#unsentBytes += resentBytes;
     this.#recordsResent += resent;
+    this.resendRecords += resent;
+    this.resendBytes += resentBytes;
     this.#sentEnd = this.#ring.start;
     this.#wireEnds.clear();
     this.#wireFieldBytes.clear();

@@ -30,6 +30,12 @@ interface QueuedWaiter extends RoomWaiter {
 export class RoomWaiters {
   #queue: QueuedWaiter[] = [];
   #head = 0;
+  readonly #onRefused: (error: ZerobusError) => void;
+
+  /** `onRefused` hears of every waiting call that is rejected (cancelled, or the stream closed or failed). */
+  constructor(onRefused: (error: ZerobusError) => void = () => {}) {
+    this.#onRefused = onRefused;
+  }
 
   /** True when no call waits. */
   get isEmpty(): boolean {
@@ -62,6 +68,7 @@ export class RoomWaiters {
         },
         reject: (error) => {
           waiter.stopListening();
+          this.#onRefused(error);
           reject(error);
         },
         cancel: () => {

@@ -13,9 +13,11 @@ import type {
   WireRecord,
 } from "../wire-stream.js";
 import { ZerobusError } from "../zerobus-error.js";
-import { refusedBySignal } from "./cancellation.js";
+import { cancelledError, invalidSignal, refusedBySignal } from "./cancellation.js";
 import type { EntryPayload } from "./entry-ring.js";
 import { LandingQueue, maxBatchFieldBytes } from "./landing-queue.js";
+import { silentObserver } from "./observe/silent-observer.js";
+import type { StreamObserver } from "./observe/stream-observer.js";
 import { OffsetWaiters } from "./offset-waiters.js";
 import { checkRecordFits, largestSingleRecord, measureBatch, measureRecord } from "./record-checks.js";
 import { RoomWaiters } from "./room-waiters.js";
@@ -27,6 +29,8 @@ export interface StreamEngineInit {
   logger?: Logger | undefined;
   /** Records to queue first (recreation), one inner array per original ingest call. */
   seed?: readonly (readonly WireRecord[])[] | undefined;
+  /** Hears of acceptances, refusals, acks, re-sends and state changes (issue 18); must not throw. */
+  observer?: StreamObserver | undefined;
 }
 
 const acceptingStates: ReadonlySet<StreamState> = new Set(["open", "paused", "recovering"]);
@@ -86,8 +90,12 @@ export class StreamEngine {
   readonly options: ResolvedStreamOptions;
   readonly #events: StreamEvents;
   readonly #logger: Logger;
+  /** The stream's observer (the always-on diagnostics publisher, or a fan-out that guards each call). */
+  readonly observer: StreamObserver;
+  /** Whether each entry is stamped at acceptance, for the observer's accept-to-ack latency. */
+  readonly #timed: boolean;
   readonly #queue: LandingQueue;
-  readonly #roomWaiters = new RoomWaiters();
+  readonly #roomWaiters = new RoomWaiters((error) => this.observer.refused(error));
   readonly #offsetWaiters = new OffsetWaiters();
   #state: StreamState = "open";
   /** Whether ingest calls are accepted (the state is open, paused or recovering); read on every call. */
@@ -120,10 +128,14 @@ export class StreamEngine {
     this.options = init.options;
     this.#events = init.events ?? {};
     this.#logger = init.logger ?? silentLogger;
+    this.observer = init.observer ?? silentObserver;
+    this.#timed = this.observer.wantsAckLatency;
     this.#largestSingle = largestSingleRecord(this.options);
     const logger = this.#logger;
-    this.#queue = new LandingQueue(maxBatchFieldBytes(this.options.maxMessageBytes), (message) =>
-      logger.debug(message),
+    this.#queue = new LandingQueue(
+      maxBatchFieldBytes(this.options.maxMessageBytes),
+      (message) => logger.debug(message),
+      this.#timed,
     );
     for (const batch of init.seed ?? []) {
       if (batch.length === 0) continue;
@@ -131,7 +143,9 @@ export class StreamEngine {
       const payload: EntryPayload = batch.length === 1 ? (batch[0] as WireRecord) : batch.slice();
       const lengths = batch.map((record) => measureRecord(record, this.options.recordType, false));
       const bytes = lengths.reduce((sum, length) => sum + length, 0);
-      this.#admit(payload, batch.length, bytes, batch.length === 1 ? undefined : lengths);
+      // Not reported as accepted: the stream they were accepted by reported them.
+      const offset = this.#queue.push(payload, batch.length, bytes, batch.length === 1 ? undefined : lengths);
+      if (this.#timed) this.#queue.stamp(offset, performance.now());
     }
   }
 
@@ -157,15 +171,17 @@ export class StreamEngine {
    */
   ingestRecord(record: WireRecord, options?: IngestCallOptions): Promise<bigint> {
     const signal = options?.signal;
-    const refused = refusedBySignal(signal, "ingest");
-    if (refused !== undefined) return refused;
-    if (!this.#accepting) return Promise.reject(this.#closedError());
+    if (signal !== undefined) {
+      const refusal = signalRefusal(signal, "ingest");
+      if (refusal !== undefined) return this.#refuse(refusal);
+    }
+    if (!this.#accepting) return this.#refuse(this.#closedError());
     let bytes: number;
     try {
       bytes = measureRecord(record, this.options.recordType, this.#validates(options));
       if (bytes > this.#largestSingle) checkRecordFits(bytes, this.options);
     } catch (error) {
-      return Promise.reject(error);
+      return this.#refuse(error);
     }
     return this.#accept(ownCopy(record), 1, bytes, undefined, signal);
   }
@@ -173,18 +189,20 @@ export class StreamEngine {
   /** Accepts a non-empty batch under one logical offset (copied: later changes to the array do not count). */
   ingestRecords(records: readonly WireRecord[], options?: IngestCallOptions): Promise<bigint> {
     const signal = options?.signal;
-    const refused = refusedBySignal(signal, "ingest");
-    if (refused !== undefined) return refused;
-    if (!this.#accepting) return Promise.reject(this.#closedError());
+    if (signal !== undefined) {
+      const refusal = signalRefusal(signal, "ingest");
+      if (refusal !== undefined) return this.#refuse(refusal);
+    }
+    if (!this.#accepting) return this.#refuse(this.#closedError());
     if (!Array.isArray(records)) {
-      return Promise.reject(new ZerobusError("invalid_argument", "records must be an array"));
+      return this.#refuse(new ZerobusError("invalid_argument", "records must be an array"));
     }
     const batch = records.slice();
     let size: ReturnType<typeof measureBatch>;
     try {
       size = measureBatch(batch, this.options, this.#validates(options));
     } catch (error) {
-      return Promise.reject(error);
+      return this.#refuse(error);
     }
     // Copied (once checked): later changes to the array, or to its records' bytes, change nothing accepted.
     for (let i = 0; i < batch.length; i++) batch[i] = ownCopy(batch[i] as WireRecord);
@@ -265,7 +283,13 @@ export class StreamEngine {
     const result = this.#queue.acknowledge(Number(upTo));
     if (typeof result !== "number") return result;
     const upToOffset = BigInt(result - 1);
-    this.#call("onAck", () => this.#events.onAck?.(upToOffset));
+    const queue = this.#queue;
+    const records = queue.ackedRecords;
+    const bytes = queue.ackedBytes;
+    if (this.#timed) this.observer.acknowledged(upToOffset, records, bytes, queue.ackedOldestStamp);
+    else this.observer.acknowledged(upToOffset, records, bytes);
+    const onAck = this.#events.onAck;
+    if (onAck !== undefined) this.#call("onAck", () => onAck(upToOffset, { records, bytes }));
     this.#offsetWaiters.release(result);
     this.#admitWaiters();
     // Slow start may have held queued requests back until this ack opened its window (outside slow start,
@@ -309,9 +333,17 @@ export class StreamEngine {
     this.#queue.recoveries++;
   }
 
-  /** Counts a connection the server created (the first included) in `stats().connections`. */
+  /**
+   * Counts a connection the server created (the first included) in `stats().connections`; the records
+   * moved back by {@link requeueSent} since the last connection are re-sent on it (the observer's `resent`).
+   */
   noteConnection(): void {
-    this.#queue.connections++;
+    const queue = this.#queue;
+    queue.connections++;
+    if (queue.resendRecords === 0) return;
+    this.observer.resent(queue.resendRecords, queue.resendBytes);
+    queue.resendRecords = 0;
+    queue.resendBytes = 0;
   }
 
   /**
@@ -325,6 +357,7 @@ export class StreamEngine {
     if (state === "closing" || state === "closed") this.#roomWaiters.rejectAll(this.#closedError());
     if (state !== "open") this.setSendBlocked(false);
     if (state === "closed") this.#offsetWaiters.rejectAll(this.#closedError());
+    this.observer.stateChanged(state, reason);
     this.#call("onStateChange", () => this.#events.onStateChange?.(state, reason));
   }
 
@@ -340,6 +373,7 @@ export class StreamEngine {
     this.setSendBlocked(false);
     this.#roomWaiters.rejectAll(error);
     this.#offsetWaiters.rejectAll(error);
+    this.observer.stateChanged("failed", error);
     this.#call("onStateChange", () => this.#events.onStateChange?.("failed", error));
     this.#call("onError", () => this.#events.onError?.(error));
   }
@@ -388,8 +422,16 @@ export class StreamEngine {
     lengths: readonly number[] | undefined,
   ): number {
     const offset = this.#queue.push(payload, count, bytes, lengths);
+    if (this.#timed) this.#queue.stamp(offset, performance.now());
+    this.observer.accepted(count, bytes);
     if (!this.#wakeScheduled && this.#wake !== undefined) this.#scheduleWake();
     return offset;
+  }
+
+  /** Refuses an ingest call with `error` (an A.10 check, a stream not open), telling the observer. */
+  #refuse(error: unknown): Promise<never> {
+    this.observer.refused(ZerobusError.from(error));
+    return Promise.reject(error);
   }
 
   /** Whether a call's JSON records are parsed (A.10): not when the SDK serialised them from objects itself. */
@@ -435,6 +477,11 @@ export class StreamEngine {
       this.#logger.error(`the ${name} callback threw; it must not throw`, { error });
     }
   }
+}
+
+/** Why a call with `signal` is refused at once (not a signal, or already aborted), if it is. */
+function signalRefusal(signal: AbortSignal, operation: string): ZerobusError | undefined {
+  return invalidSignal(signal, operation) ?? (signal.aborted ? cancelledError(signal, operation) : undefined);
 }
 
 /**

@@ -72,9 +72,12 @@ export interface StreamObserver {
   /** The stream's state changed; `reason` is the error that caused it, if any. */
   stateChanged(state: StreamState, reason?: ZerobusError): void;
 
-  /** `flush()` starts / ends (`error` when it rejected). */
-  flushStarted(): void;
-  flushEnded(error?: ZerobusError): void;
+  /**
+   * `flush()` starts / ends (`error` when it rejected). Flushes may overlap: `call` numbers the stream's
+   * `flush()` calls from 1 and pairs each end with its start.
+   */
+  flushStarted(call: number): void;
+  flushEnded(error: ZerobusError | undefined, call: number): void;
   /** `close()` starts / ends. */
   closeStarted(): void;
   closeEnded(error?: ZerobusError): void;

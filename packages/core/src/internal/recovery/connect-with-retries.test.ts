@@ -57,7 +57,7 @@ describe("connectWithRetries", () => {
       ["create", 1000],
       ["create", 3000],
     ]);
-    expect(episode).toEqual({ attempts: 3, waits: 2, refreshUsed: false });
+    expect(episode).toEqual({ attempts: 3, waits: 2, refreshUsed: false, dials: 3 });
   });
 
   it("makes one attempt when recovery is off", async () => {
@@ -93,13 +93,13 @@ describe("connectWithRetries", () => {
     expect(late.calls.map(({ at }) => at - start)).toEqual([1000]);
 
     const spent = scriptedDial("connection");
-    const episode = { attempts: 2, waits: 2, refreshUsed: false };
+    const episode = { attempts: 2, waits: 2, refreshUsed: false, dials: 2 };
     const again = Date.now();
     await settle(
       connectWithRetries(spent.dial, episode, options(), "recovery", new AbortController().signal),
     );
     expect(spent.calls.map(({ at }) => at - again)).toEqual([4000]);
-    expect(episode).toEqual({ attempts: 3, waits: 3, refreshUsed: false });
+    expect(episode).toEqual({ attempts: 3, waits: 3, refreshUsed: false, dials: 3 });
   });
 
   it("answers the first UNAUTHENTICATED with one immediate attempt for fresh credentials, outside the budget", async () => {
@@ -119,7 +119,7 @@ describe("connectWithRetries", () => {
       ["create", 0],
       ["unauthenticated", 0],
     ]);
-    expect(episode).toEqual({ attempts: 1, waits: 0, refreshUsed: true });
+    expect(episode).toEqual({ attempts: 1, waits: 0, refreshUsed: true, dials: 2 });
   });
 
   it("fails on a second UNAUTHENTICATED in the same episode, not retryable", async () => {
@@ -136,7 +136,7 @@ describe("connectWithRetries", () => {
 
   it("retries a refresh that failed otherwise with reason recovery", async () => {
     const { dial, calls } = scriptedDial(unavailable(), "connection");
-    const episode = { attempts: 0, waits: 0, refreshUsed: true };
+    const episode = { attempts: 0, waits: 0, refreshUsed: true, dials: 0 };
     await settle(
       connectWithRetries(dial, episode, options(), "unauthenticated", new AbortController().signal, false),
     );

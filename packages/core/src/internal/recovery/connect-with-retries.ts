@@ -8,8 +8,9 @@ import { attemptsAllowed, backoffDelay } from "./retry-episode.js";
 /**
  * One connection attempt of a backend for a given reason (the headers provider is called with it):
  * resolves once the server created the stream, rejects with a `ZerobusError`; `signal` abandons it.
+ * `attempt` numbers the episode's attempts from 1 (the extra UNAUTHENTICATED one included), for observers.
  */
-export type Dial<C> = (reason: HeadersReason, signal: AbortSignal) => Promise<C>;
+export type Dial<C> = (reason: HeadersReason, signal: AbortSignal, attempt: number) => Promise<C>;
 
 /**
  * Connects with retries (PROTOCOL.md A.4), at most {@link attemptsAllowed} attempts per episode. The first
@@ -38,7 +39,7 @@ export async function connectWithRetries<C>(
     if (current !== "unauthenticated") episode.attempts++;
     immediate = false;
     try {
-      return await dial(current, signal);
+      return await dial(current, signal, ++episode.dials);
     } catch (thrown) {
       if (signal.aborted) throw abandoned();
       const error = ZerobusError.from(thrown);

@@ -13,11 +13,13 @@ export interface RetryEpisode {
   /** Delays waited so far: each doubles the next one. */
   waits: number;
   refreshUsed: boolean;
+  /** Connections dialled, the extra UNAUTHENTICATED attempt included (what observers number attempts by). */
+  dials: number;
 }
 
 /** A fresh budget. */
 export function newEpisode(): RetryEpisode {
-  return { attempts: 0, waits: 0, refreshUsed: false };
+  return { attempts: 0, waits: 0, refreshUsed: false, dials: 0 };
 }
 
 /**

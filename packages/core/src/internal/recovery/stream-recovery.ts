@@ -1,5 +1,6 @@
 import type { HeadersReason } from "../../headers.js";
 import { ZerobusError } from "../../zerobus-error.js";
+import type { RecoveryOutcome } from "../observe/stream-observer.js";
 import type { StreamEngine } from "../stream-engine.js";
 import type { Dial } from "./connect-with-retries.js";
 import { connectWithRetries } from "./connect-with-retries.js";
@@ -42,6 +43,8 @@ export class StreamRecovery<C extends { close(flushed: boolean): unknown }> {
   readonly #host: RecoveryHost<C>;
   /** The recovery still waiting for its first ack on the current connection (A.4). */
   #unconfirmed: RetryEpisode | undefined;
+  /** The episode the observer was told started (`recoveryStarted`) and not yet ended. */
+  #reported: RetryEpisode | undefined;
   /**
    * A recovery that had nothing to re-send, which A.4 counts as successful at once, and until when its
    * connection is still on probation: should it drop before an ack or before `recoveryBackoffMs` passed,
@@ -74,6 +77,14 @@ export class StreamRecovery<C extends { close(flushed: boolean): unknown }> {
     this.#install(connection);
   }
 
+  /**
+   * The stream is over (closed, failed or aborted): a recovery episode still open ends `abandoned`, unless
+   * the recovery itself failed the stream (it told the observer `failed` first).
+   */
+  streamEnded(): void {
+    this.#endEpisode("abandoned");
+  }
+
   /** An ack advanced on the current connection: a recovery waiting for one succeeded, the budget is whole. */
   onProgress(): void {
     if (this.#unconfirmed !== undefined) this.#recovered();
@@ -94,6 +105,7 @@ export class StreamRecovery<C extends { close(flushed: boolean): unknown }> {
     // A.4: a connection that broke before its first ack used up an attempt of the same recovery.
     const exhausted = episode.attempts >= attemptsAllowed(engine.options);
     if (!engine.options.recovery || !recoverable || exhausted) {
+      this.#endEpisode("failed", error);
       this.#host.fail(error);
       return;
     }
@@ -138,6 +150,12 @@ export class StreamRecovery<C extends { close(flushed: boolean): unknown }> {
   ): void {
     const engine = this.#engine;
     engine.requeueSent();
+    // A recovery that goes on with the budget of one not yet confirmed (or on probation) is the same episode.
+    if (this.#reported !== episode) {
+      this.#endEpisode("recovered");
+      this.#reported = episode;
+      engine.observer.recoveryStarted(cause);
+    }
     if (engine.state !== "closing") engine.setState("recovering", cause);
     connectWithRetries(this.#host.dial, episode, engine.options, reason, this.#lifetime, firstImmediate).then(
       (connection) => {
@@ -155,11 +173,23 @@ export class StreamRecovery<C extends { close(flushed: boolean): unknown }> {
         this.#recovered();
         this.#probation = { episode, until: performance.now() + engine.options.recoveryBackoffMs };
       },
-      (error: unknown) => this.#host.fail(ZerobusError.from(error)),
+      (thrown: unknown) => {
+        const error = ZerobusError.from(thrown);
+        this.#endEpisode(this.#lifetime.aborted ? "abandoned" : "failed", error);
+        this.#host.fail(error);
+      },
     );
   }
 
+  /** Tells the observer the reported episode ended with `outcome`, once. */
+  #endEpisode(outcome: RecoveryOutcome, error?: ZerobusError): void {
+    if (this.#reported === undefined) return;
+    this.#reported = undefined;
+    this.#engine.observer.recoveryEnded(outcome, error);
+  }
+
   #recovered(): void {
+    this.#endEpisode("recovered");
     this.#unconfirmed = undefined;
     this.#engine.noteRecovery();
     // Only a recovering stream opens: one closing stays closing, and a close signal may have paused the new

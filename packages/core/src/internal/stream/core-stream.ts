@@ -13,10 +13,13 @@ import type {
 } from "../../wire-stream.js";
 import { ZerobusError } from "../../zerobus-error.js";
 import { invalidSignal } from "../cancellation.js";
+import { silentObserver } from "../observe/silent-observer.js";
+import type { StreamObserver } from "../observe/stream-observer.js";
 import type { Dial } from "../recovery/index.js";
 import { StreamRecovery } from "../recovery/index.js";
 import { StreamEngine } from "../stream-engine.js";
 import { LiveConnection } from "./live-connection.js";
+import { observedDial } from "./observed-dial.js";
 
 /** What a stream needs from whoever opened it (the {@link StreamRegistry}). */
 export interface StreamHost {
@@ -33,6 +36,11 @@ export interface CoreStreamInit {
   readonly context: OpenStreamContext;
   readonly host: StreamHost;
   readonly logger: Logger;
+  /**
+   * Hears of every moment of the stream's life (issue 18); must not throw (the registry gives the
+   * diagnostics publisher, or a fan-out that guards each observer). None: {@link silentObserver}.
+   */
+  readonly observer?: StreamObserver | undefined;
 }
 
 /**
@@ -64,6 +72,8 @@ export class CoreStream implements WireStream {
   #streamId: string | undefined;
   #closing: Promise<void> | undefined;
   #recreation: Promise<WireStream> | undefined;
+  /** `flush()` calls so far: numbers each for the observer (flushes may overlap). */
+  #flushes = 0;
 
   private constructor(init: CoreStreamInit, engine: StreamEngine) {
     this.tableName = init.target.table.tableName;
@@ -71,8 +81,7 @@ export class CoreStream implements WireStream {
     this.#engine = engine;
     this.#host = init.host;
     this.#events = init.context.events;
-    const { backend, target } = init;
-    const dial: Dial<Connection> = (reason, signal) => backend.connect(target, { reason, signal });
+    const dial: Dial<Connection> = observedDial(init.backend, init.target, engine.observer);
     this.#recovery = new StreamRecovery(engine, this.#lifetime.signal, {
       dial,
       install: (connection) => this.#install(connection),
@@ -87,21 +96,26 @@ export class CoreStream implements WireStream {
    */
   static async open(init: CoreStreamInit): Promise<CoreStream> {
     const { context } = init;
+    const observer = init.observer ?? silentObserver;
     const engine = new StreamEngine({
       options: init.target.options,
       events: context.events,
       logger: init.logger,
       seed: context.seed,
+      observer,
     });
     const stream = new CoreStream(init, engine);
     const lifetime = stream.#lifetime.signal;
     const signal = context.signal ? AbortSignal.any([context.signal, lifetime]) : lifetime;
+    observer.openStarted();
     try {
       await stream.#recovery.open(signal);
     } catch (error) {
       stream.#lifetime.abort(error);
+      observer.openEnded({ error: ZerobusError.from(error) });
       throw error;
     }
+    observer.openEnded({ streamId: stream.#streamId ?? "" });
     return stream;
   }
 
@@ -127,7 +141,17 @@ export class CoreStream implements WireStream {
   }
 
   flush(options?: CallOptions): Promise<void> {
-    return this.#engine.flush(options);
+    const observer = this.#engine.observer;
+    const call = ++this.#flushes;
+    observer.flushStarted(call);
+    // The caller gets the promise that reports, so a rejection it leaves unhandled is still reported.
+    return this.#engine.flush(options).then(
+      () => observer.flushEnded(undefined, call),
+      (error: unknown) => {
+        observer.flushEnded(ZerobusError.from(error), call);
+        throw error;
+      },
+    );
   }
 
   getUnackedRecords(): WireRecord[] {
@@ -148,7 +172,17 @@ export class CoreStream implements WireStream {
     if (failure !== undefined) return Promise.reject(failure);
     const invalid = invalidSignal(options?.signal, "close");
     if (invalid !== undefined) return Promise.reject(invalid);
-    this.#closing ??= this.#close(options);
+    if (this.#closing === undefined) {
+      const observer = this.#engine.observer;
+      observer.closeStarted();
+      this.#closing = this.#close(options).then(
+        () => observer.closeEnded(),
+        (error: unknown) => {
+          observer.closeEnded(ZerobusError.from(error));
+          throw error;
+        },
+      );
+    }
     return this.#closing;
   }
 
@@ -195,6 +229,7 @@ export class CoreStream implements WireStream {
     this.#streamId = connection.streamId;
     const recovery = this.#recovery;
     this.#live = new LiveConnection(connection, this.#engine, {
+      closeSignal: (durationMs) => this.#engine.observer.closeSignal(durationMs),
       progressed: () => recovery.onProgress(),
       broke: (error) => {
         this.#live = undefined;
@@ -216,7 +251,9 @@ export class CoreStream implements WireStream {
     this.#live?.release(false);
     this.#live = undefined;
     this.#lifetime.abort(error);
+    this.#recovery.streamEnded();
     engine.fail(error);
+    engine.observer.failed(error);
     this.#host.finished(this);
   }
 
@@ -237,6 +274,7 @@ export class CoreStream implements WireStream {
     await live?.release(flushError === undefined);
     engine.setSendBlocked(false);
     this.#lifetime.abort(new ZerobusError("stream_closed", "the stream was closed", { retryable: false }));
+    this.#recovery.streamEnded();
     engine.setState("closed");
     this.#host.finished(this);
     if (flushError !== undefined) throw flushError;

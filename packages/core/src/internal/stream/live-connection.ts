@@ -11,6 +11,8 @@ export interface LiveConnectionHost {
   broke(error: ZerobusError): void;
   /** A close-signal pause ended (A.5): this connection is left on purpose and a new one is wanted. */
   leave(): void;
+  /** The server sent a close signal (A.5), whatever the stream does about it (the observer hears of it). */
+  closeSignal(durationMs: number): void;
 }
 
 /**
@@ -66,6 +68,8 @@ export class LiveConnection implements ConnectionEvents {
   }
 
   onCloseSignal(durationMs: number): void {
+    if (this.#over) return;
+    this.#host.closeSignal(durationMs);
     const engine = this.#engine;
     // With recovery off the signal is ignored; the server's eventual end is then a failure (B §1.6).
     if (this.#over || !engine.options.recovery || this.#paused) return;

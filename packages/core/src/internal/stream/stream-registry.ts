@@ -7,6 +7,9 @@ import type { StreamOpener } from "../../stream-opener.js";
 import type { ResolvedStreamOptions } from "../../stream-options.js";
 import type { OpenStreamContext, TableDescriptor } from "../../wire-stream.js";
 import { ZerobusError } from "../../zerobus-error.js";
+import { diagnosticsObserver } from "../observe/diagnostics/diagnostics-observer.js";
+import { ObserverFanout } from "../observe/observer-fanout.js";
+import type { ObservedStream, StreamObserver, StreamObserverFactory } from "../observe/stream-observer.js";
 import { CoreStream } from "./core-stream.js";
 
 /** Everything one stream is opened with. */
@@ -23,6 +26,18 @@ export interface StreamRegistryOptions {
   readonly logger?: Logger;
   /** Who owns it, for the error after {@link StreamRegistry.close}: "this `<owner>` is closed". */
   readonly owner?: string;
+  /**
+   * The Zerobus endpoint the backend connects to (`BackendConfig.endpoint`): observers get its host and
+   * port (`ObservedStream.serverAddress`, `serverPort`; empty and 0 without it).
+   */
+  readonly endpoint?: string;
+  /**
+   * An observer of every stream besides the always-on `node:diagnostics_channel` publisher (issue 18: the
+   * OpenTelemetry recorder): a {@link StreamObserverFactory}, or a loader of one — a function that returns
+   * a promise — awaited once, at the first stream (a rejected load fails that opening with its error and
+   * is tried again by the next). Each call reaches both; a throw is logged (`warn`) and goes no further.
+   */
+  readonly observer?: StreamObserverFactory | (() => Promise<StreamObserverFactory>);
 }
 
 /**
@@ -44,6 +59,12 @@ export class StreamRegistry implements StreamOpener {
   readonly #load: () => Promise<Backend>;
   readonly #logger: Logger;
   readonly #owner: string;
+  readonly #server: { readonly address: string; readonly port: number };
+  /** The observer option as given: a factory, or a loader until the first stream tells which. */
+  readonly #observerOption: StreamRegistryOptions["observer"];
+  /** The extra observer factory once known (loaded, or the option itself); `null`: none. */
+  #observerFactory: StreamObserverFactory | null | undefined;
+  #observerLoading: Promise<StreamObserverFactory> | undefined;
   #backend: Promise<Backend> | undefined;
   #loaded: Backend | undefined;
   readonly #open = new Set<CoreStream>();
@@ -63,6 +84,9 @@ export class StreamRegistry implements StreamOpener {
     }
     this.#logger = options.logger ?? silentLogger;
     this.#owner = options.owner ?? "backend";
+    this.#server = serverOf(options.endpoint);
+    this.#observerOption = options.observer;
+    if (options.observer === undefined) this.#observerFactory = null;
   }
 
   /** The backend's capabilities; known once the backend is loaded (at once when given as an object). */
@@ -134,6 +158,15 @@ export class StreamRegistry implements StreamOpener {
     this.checkOpen();
     const backend = await this.#backendNow();
     this.checkOpen();
+    const observed: ObservedStream = {
+      table: table.tableName,
+      backend: backend.name,
+      serverAddress: this.#server.address,
+      serverPort: this.#server.port,
+      recordType: options.recordType,
+    };
+    const observer = await this.#observerFor(observed);
+    this.checkOpen();
     const signal = context.signal
       ? AbortSignal.any([context.signal, this.#closingSignal.signal])
       : this.#closingSignal.signal;
@@ -144,6 +177,7 @@ export class StreamRegistry implements StreamOpener {
       target: { table, options, headers: provider },
       context: { ...context, signal },
       logger: this.#logger,
+      observer,
       host: {
         reopen: (next) => this.openStream(table, options, provider, next),
         finished: (finished) => this.#open.delete(finished),
@@ -157,6 +191,72 @@ export class StreamRegistry implements StreamOpener {
     this.#open.add(stream);
     this.#opened.add(stream);
     return stream;
+  }
+
+  /**
+   * The observer of one stream: the diagnostics publisher alone (it never throws, and a stream nobody
+   * watches then pays one property read per moment), or with the extra observer behind a fan-out that
+   * guards each call. A factory that throws is logged and leaves the stream with the publisher only.
+   */
+  async #observerFor(stream: ObservedStream): Promise<StreamObserver> {
+    const diagnostics = diagnosticsObserver(stream);
+    let factory = this.#observerFactory;
+    let made: StreamObserver | undefined;
+    if (factory === undefined) {
+      if (this.#observerLoading !== undefined) {
+        factory = await this.#observerLoading;
+      } else {
+        // Either kind is called with the stream: a loader ignores it and returns a promise of a factory.
+        const option = this.#observerOption as (stream: ObservedStream) => unknown;
+        let result: unknown;
+        try {
+          result = option(stream);
+        } catch (error) {
+          this.#observerFactory = option as StreamObserverFactory;
+          this.#factoryThrew(error);
+          return diagnostics;
+        }
+        if (isThenable(result)) {
+          factory = await this.#loadObserver(result as PromiseLike<StreamObserverFactory>);
+        } else {
+          this.#observerFactory = option as StreamObserverFactory;
+          made = result as StreamObserver;
+        }
+      }
+    }
+    if (made === undefined && factory !== null && factory !== undefined) {
+      try {
+        made = factory(stream);
+      } catch (error) {
+        this.#factoryThrew(error);
+      }
+    }
+    return made === undefined ? diagnostics : new ObserverFanout([diagnostics, made], this.#logger);
+  }
+
+  #loadObserver(loading: PromiseLike<StreamObserverFactory>): Promise<StreamObserverFactory> {
+    const loaded = Promise.resolve(loading).then((factory) => {
+      if (typeof factory !== "function") {
+        throw new ZerobusError("invalid_argument", "the observer loader must resolve to a function");
+      }
+      this.#observerFactory = factory;
+      return factory;
+    });
+    this.#observerLoading = loaded;
+    // A load that failed is tried again by the next stream (as the backend's).
+    loaded.catch(() => {
+      if (this.#observerLoading === loaded) this.#observerLoading = undefined;
+    });
+    return loaded;
+  }
+
+  #factoryThrew(error: unknown): void {
+    this.#logger.warn(
+      "the stream observer factory threw; the stream is observed by diagnostics_channel only",
+      {
+        error,
+      },
+    );
   }
 
   #backendNow(): Promise<Backend> {
@@ -188,4 +288,20 @@ export class StreamRegistry implements StreamOpener {
   #closedError(): ZerobusError {
     return new ZerobusError("invalid_state", `this ${this.#owner} is closed`, { retryable: false });
   }
+}
+
+/** Host and port of an endpoint URL (the scheme's port when none is written); empty and 0 without one. */
+function serverOf(endpoint: string | undefined): { address: string; port: number } {
+  if (endpoint === undefined) return { address: "", port: 0 };
+  try {
+    const url = new URL(endpoint);
+    const port = url.port === "" ? (url.protocol === "http:" ? 80 : 443) : Number(url.port);
+    return { address: url.hostname.replace(/^\[|\]$/g, ""), port };
+  } catch {
+    return { address: "", port: 0 };
+  }
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === "function";
 }
