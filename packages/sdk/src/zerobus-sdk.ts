@@ -154,6 +154,7 @@ export class ZerobusSdk {
     this.#streams = new StreamRegistry(() => this.#selected.load().then((create) => create(config)), {
       logger: this.#logger,
       owner: "ZerobusSdk",
+      endpoint: endpoint.url,
     });
   }
 
