@@ -10,7 +10,7 @@ import type {
 } from "@zerobus/core";
 import { resolveStreamOptions, silentLogger, toHeadersProvider, toLogger, ZerobusError } from "@zerobus/core";
 import type { OpenRequest } from "@zerobus/core/internal";
-import { invalidSignal, parseEndpoint, StreamRegistry } from "@zerobus/core/internal";
+import { invalidSignal, loadTelemetry, parseEndpoint, StreamRegistry } from "@zerobus/core/internal";
 import type { SelectedBackend } from "./backend-selection.js";
 import { selectBackend } from "./backend-selection.js";
 import type { CreateStreamOptions } from "./create-stream-options.js";
@@ -25,6 +25,7 @@ import type { ZerobusSdkOptions } from "./sdk-options.js";
 import { checkSdkOptions, requestedBackend } from "./sdk-options.js";
 import type { TableInput } from "./table.js";
 import { resolveTable } from "./table.js";
+import { checkTelemetry } from "./telemetry-options.js";
 import { ZerobusStream } from "./zerobus-stream.js";
 
 /** A stream of any record type (what the implementation signatures handle). */
@@ -151,10 +152,13 @@ export class ZerobusSdk {
     this.backend = this.#selected.name;
     this.backendReason = this.#selected.reason;
     const config = this.#config;
+    const telemetry = checkTelemetry(checked.telemetry);
     this.#streams = new StreamRegistry(() => this.#selected.load().then((create) => create(config)), {
       logger: this.#logger,
       owner: "ZerobusSdk",
       endpoint: endpoint.url,
+      // Loaded at the first stream, and only with the option: without it nothing of OpenTelemetry loads.
+      ...(telemetry === undefined ? {} : { observer: () => loadTelemetry(telemetry) }),
     });
   }
 
