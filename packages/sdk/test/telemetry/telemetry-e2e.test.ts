@@ -6,7 +6,7 @@ import { SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { MockServer } from "@zerobus/mock-server";
 import { createMockServer, GrpcStatusCode } from "@zerobus/mock-server";
-import type { ZerobusStream } from "@zerobus/sdk";
+import type { CreateStreamOptions, JsonRecord, ZerobusStream } from "@zerobus/sdk";
 import { isZerobusError, ZerobusSdk } from "@zerobus/sdk";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { OtelHarness } from "./otel-harness.js";
@@ -83,13 +83,14 @@ for (const backend of builtBackends()) {
       });
     }
 
-    const open = (options: Parameters<ZerobusSdk["createStream"]>[2] = {}) =>
-      sdk.createStream(
+    /** A JSON stream with OAuth against the mock's token endpoint (token fetches are real HTTP calls). */
+    const open = (options: CreateStreamOptions = {}): Promise<ZerobusStream<JsonRecord | string, string>> =>
+      sdk.createStream<JsonRecord>(
         table,
         server.credentials.clientId,
         server.credentials.clientSecret,
         options,
-      ) as Promise<ZerobusStream<Record<string, unknown>, string>>;
+      );
     const spansNamed = (name: string): ReadableSpan[] => otel.spans().filter((s) => s.name === name);
 
     it("a recovery: counts equal to what was sent, latencies within the run, spans under the caller's", async () => {
