@@ -9,6 +9,9 @@
 // - no source map in `dist`: its `sources` would point at `src/*.ts`, which does not ship.
 // - a CHANGELOG.md written by changesets (`pnpm version-packages`), in `files`, whose newest version heading is
 //   the package's version: a release that bumped versions by hand, or skipped the changelog, fails here.
+// - every pending changeset (`.changeset/*.md`) starts with the front matter changesets parses, naming public
+//   packages with a bump: a formatter once rewrote a one-package front matter into a `## "…": minor` heading,
+//   which `changeset version` refuses at release time, far from the change.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -160,6 +163,32 @@ for (const entry of readdirSync(join(root, "packages"), { withFileTypes: true })
   console.log(problems.length === 0 ? `ok   manifest ${manifest.name}` : `FAIL manifest ${manifest.name}`);
   for (const problem of problems) console.log(`       ${problem}`);
 }
+/** The problems of one pending changeset's front matter, given the public packages' names. */
+function changesetProblems(text, publicNames) {
+  const match = /^---\n((?:"[^"\n]+": (?:major|minor|patch)\n)+)---\n/.exec(text);
+  if (!match) return ['its front matter is not `---`, lines of `"@zerobus/name": major|minor|patch`, `---`'];
+  const problems = [];
+  for (const [, name] of match[1].matchAll(/^"([^"]+)"/gm)) {
+    if (!publicNames.has(name)) problems.push(`it names ${name}, which is not a public package here`);
+  }
+  return problems;
+}
+
+const publicNames = new Set();
+for (const entry of readdirSync(join(root, "packages"), { withFileTypes: true })) {
+  try {
+    const manifest = JSON.parse(readFileSync(join(root, "packages", entry.name, "package.json"), "utf8"));
+    if (!manifest.private) publicNames.add(manifest.name);
+  } catch {}
+}
+for (const file of readdirSync(join(root, ".changeset"))) {
+  if (!file.endsWith(".md") || file === "README.md") continue;
+  const problems = changesetProblems(readFileSync(join(root, ".changeset", file), "utf8"), publicNames);
+  failures += problems.length;
+  console.log(problems.length === 0 ? `ok   changeset ${file}` : `FAIL changeset ${file}`);
+  for (const problem of problems) console.log(`       ${problem}`);
+}
+
 if (x509Users.size > 1) {
   failures++;
   const uses = [...x509Users].map(([name, users]) => `${name} (${users.join(", ")})`).join("; ");

@@ -6,6 +6,7 @@ import { runSdkStrings } from "./clients/sdk-strings.js";
 import { runStream } from "./clients/stream.js";
 import type { BenchTarget } from "./clients/target.js";
 import { ClientUnavailable } from "./clients/target.js";
+import { runSdkOfBase, runSdkWithTelemetry } from "./clients/telemetry-variants.js";
 import { runWorkerFloor } from "./clients/worker-floor.js";
 import { batchesOf, makeRecords, makeSizedRecords } from "./records.js";
 import type { Timing } from "./timing.js";
@@ -58,6 +59,13 @@ const clients: Record<string, Client> = {
   "stream-native": { takes: "target", run: (target, workload) => runStream("native", target, workload) },
   "sdk-js": { takes: "target", run: (target, workload) => runSdkStrings("js", target, workload) },
   "sdk-native": { takes: "target", run: (target, workload) => runSdkStrings("native", target, workload) },
+  "sdk-js-otel": { takes: "target", run: (target, workload) => runSdkWithTelemetry("js", target, workload) },
+  "sdk-native-otel": {
+    takes: "target",
+    run: (target, workload) => runSdkWithTelemetry("native", target, workload),
+  },
+  "sdk-js-base": { takes: "target", run: (target, workload) => runSdkOfBase("js", target, workload) },
+  "sdk-native-base": { takes: "target", run: (target, workload) => runSdkOfBase("native", target, workload) },
   official: { takes: "target", run: (target, workload) => runOfficial("awaited", target, workload) },
   "official-pipelined": {
     takes: "target",

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { countLabel, throughputCases, throughputTargets } from "./cases.js";
+import { BASE_SDK_ENV } from "./clients/telemetry-variants.js";
 import { formatLatencyTable, latencyTargets, runLatencyWorkload } from "./latency/latency-workload.js";
 import { formatMemoryTable, memoryVerdicts } from "./memory/memory-table.js";
 import { MEMORY_WORKLOADS, runMemoryWorkloads } from "./memory/memory-workload.js";
@@ -9,6 +10,8 @@ import { measurePackageSizes } from "./startup/package-size.js";
 import { formatStartupTable, startupVerdicts } from "./startup/startup-table.js";
 import { runStartupWorkload } from "./startup/startup-workload.js";
 import { evaluateTargets, formatTable } from "./table.js";
+import { buildBase } from "./telemetry/base-build.js";
+import { BEFORE_TELEMETRY, telemetryCases, telemetryTargets } from "./telemetry/telemetry-cases.js";
 import { runThroughputCases } from "./throughput-workload.js";
 import { type Verdict, verdictLine } from "./verdict.js";
 
@@ -27,6 +30,12 @@ const { values } = parseArgs({
     cases: { type: "string" },
     /** Only the latency workload W4 (`pnpm bench:latency`). */
     latency: { type: "boolean", default: false },
+    /** Only W7, what telemetry costs (`pnpm bench:telemetry`). */
+    telemetry: { type: "boolean", default: false },
+    /** With `--telemetry`: the commit whose SDK the "off" clients are compared with (default: before issue 18). */
+    base: { type: "string" },
+    /** With `--telemetry`: no base build (on / off only). */
+    "no-base": { type: "boolean", default: false },
   },
 });
 const quick = values.quick;
@@ -36,7 +45,9 @@ const rounds = Number(values.rounds ?? (quick ? 1 : 5));
  * (with one, `stream-js` still took 139–196 ms per 200k singles over the counted rounds, falling).
  */
 const warmUpRounds = quick ? 1 : 3;
-const only = (["memory", "startup", "throughput", "latency"] as const).find((name) => values[name]);
+const only = (["memory", "startup", "throughput", "latency", "telemetry"] as const).find(
+  (name) => values[name],
+);
 const mode = values.cases !== undefined ? "partial" : (only ?? (quick ? "quick" : "full"));
 const started = performance.now();
 const record: BenchRecord = {
@@ -116,7 +127,37 @@ async function runStartup(samples: number): Promise<void> {
   record.startup = { results, sizes };
 }
 
-if (only === "memory") {
+/** W7: telemetry on against off, and off against the SDK before issue 18, interleaved (see `telemetry/`). */
+async function runTelemetry(): Promise<void> {
+  const withBase = !values["no-base"];
+  if (withBase) {
+    const base = values.base ?? BEFORE_TELEMETRY;
+    process.env[BASE_SDK_ENV] = buildBase(base, log);
+    log(`base: the SDK of ${base}, built in its own worktree`);
+  }
+  const cases = telemetryCases(quick, withBase);
+  log(
+    `bench W7 (telemetry): ${cases.length} cases, each ${warmUpRounds} warm-up + ${rounds} interleaved rounds over TLS; clients ${cases[0]?.clients.join(", ")}`,
+  );
+  const tls = await ServerProcess.startTls();
+  const run = await runThroughputCases(cases, tls, rounds, warmUpRounds, log);
+  await tls.stop();
+  const outcomes = evaluateTargets(run.results, telemetryTargets(cases, withBase));
+  verdicts.push(...outcomes);
+  log("");
+  log(formatTable(run.results, outcomes, run.unavailable));
+  record.telemetry = {
+    rounds,
+    warmUpRounds,
+    cases,
+    results: run.results,
+    unavailable: Object.fromEntries(run.unavailable),
+  };
+}
+
+if (only === "telemetry") {
+  await runTelemetry();
+} else if (only === "memory") {
   await runMemory();
 } else if (only === "startup") {
   await runStartup(quick ? 3 : 7);

@@ -32,6 +32,14 @@ export interface BenchRecord {
     results: readonly Result[];
     unavailable: Record<string, string>;
   };
+  /** W7: the throughput cases of the telemetry comparison, the same shape as `throughput`. */
+  telemetry?: {
+    rounds: number;
+    warmUpRounds: number;
+    cases: readonly ThroughputCase[];
+    results: readonly Result[];
+    unavailable: Record<string, string>;
+  };
   latency?: LatencyResults;
   memory?: readonly MemoryResult[];
   startup?: { results: readonly StartupResult[]; sizes: PackageSizes };

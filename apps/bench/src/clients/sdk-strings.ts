@@ -1,4 +1,4 @@
-import { ZerobusSdk } from "@zerobus/sdk";
+import { ZerobusSdk, type ZerobusSdkOptions } from "@zerobus/sdk";
 import { constructSdk } from "../sdk-for.js";
 import type { Timing } from "../timing.js";
 import type { Workload } from "../workload.js";
@@ -17,12 +17,25 @@ export async function runSdkStrings(
   backend: BenchBackend,
   target: BenchTarget,
   workload: Workload,
+  variant: SdkVariant = {},
 ): Promise<Timing> {
-  const sdk = constructSdk(ZerobusSdk, backend, endpointOf(target), target.ca);
+  const sdk = constructSdk(
+    variant.Sdk ?? ZerobusSdk,
+    backend,
+    endpointOf(target),
+    target.ca,
+    variant.options,
+  );
   if ("unavailable" in sdk) throw new ClientUnavailable(sdk.unavailable);
   const stream = await sdk.createStreamWithHeadersProvider("bench.default.t", { getHeaders: () => ({}) });
   const timing = await ingestInCallOrder(stream, workload);
   await stream.close();
   await sdk.close();
   return timing;
+}
+
+/** W7's variants of the SDK client: another build's class (the base), or extra options (telemetry on). */
+export interface SdkVariant {
+  readonly Sdk?: typeof ZerobusSdk;
+  readonly options?: Partial<ZerobusSdkOptions>;
 }

@@ -53,6 +53,25 @@ async function observer(which: ObservedStream = stream): Promise<StreamObserver>
 const unavailable = new ZerobusError("unavailable", "connection refused");
 
 describe("the OpenTelemetry recorder", () => {
+  it("samples ack latency at most once per millisecond per stream, and counts every acknowledged record", async () => {
+    const o = await observer();
+    o.openStarted();
+    o.openEnded({ streamId: "s-1" });
+    o.accepted(3, 30);
+    const acceptedAt = performance.now() - 20;
+    const start = performance.now();
+    o.acknowledged(0n, 1, 10, acceptedAt);
+    o.acknowledged(1n, 1, 10, acceptedAt);
+    o.acknowledged(2n, 1, 10, acceptedAt);
+    const sameMillisecond = performance.now() - start < 1;
+    const m = await otel.collect();
+    expect(otel.points(m, "zerobus.records.acknowledged")).toEqual([{ attributes: base, value: 3 }]);
+    const [ack] = otel.histogramPoints(m, "zerobus.ack.duration");
+    if (sameMillisecond) expect(ack?.value.count).toBe(1);
+    expect(ack?.value.count).toBeLessThan(3);
+    expect(ack?.value.min).toBeGreaterThanOrEqual(0.02);
+  });
+
   it("wants ack latency and records a whole stream's life as metrics", async () => {
     const o = await observer();
     expect(o.wantsAckLatency).toBe(true);
@@ -89,6 +108,8 @@ describe("the OpenTelemetry recorder", () => {
     o.resent(2, 25);
     o.recoveryEnded("recovered");
     o.stateChanged("open");
+    // Ack latencies are sampled at most once per ACK_LATENCY_SAMPLE_MS (1 ms) per stream: this one comes later.
+    await new Promise((resolve) => setTimeout(resolve, 3));
     o.acknowledged(4n, 2, 25, performance.now() - 5);
 
     m = await otel.collect();
