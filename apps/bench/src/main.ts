@@ -135,7 +135,9 @@ async function runTelemetry(): Promise<void> {
     process.env[BASE_SDK_ENV] = buildBase(base, log);
     log(`base: the SDK of ${base}, built in its own worktree`);
   }
-  const cases = telemetryCases(quick, withBase);
+  const cases = telemetryCases(quick, withBase).filter(
+    (c) => values.cases === undefined || c.label.includes(values.cases),
+  );
   log(
     `bench W7 (telemetry): ${cases.length} cases, each ${warmUpRounds} warm-up + ${rounds} interleaved rounds over TLS; clients ${cases[0]?.clients.join(", ")}`,
   );

@@ -9,6 +9,7 @@ import { runH2Limit } from "../clients/h2-limit.js";
 import { runSdkStrings } from "../clients/sdk-strings.js";
 import { runStream } from "../clients/stream.js";
 import type { BenchTarget } from "../clients/target.js";
+import { runSdkWithTelemetry } from "../clients/telemetry-variants.js";
 import { batchesOf, makeRecords, makeSizedRecords } from "../records.js";
 import { ServerProcess } from "../server-process.js";
 import type { Timing } from "../timing.js";
@@ -34,6 +35,8 @@ const clients: Record<string, (target: BenchTarget, workload: Workload) => Promi
   "stream-native": (target, workload) => runStream("native", target, workload),
   "sdk-js": (target, workload) => runSdkStrings("js", target, workload),
   "sdk-native": (target, workload) => runSdkStrings("native", target, workload),
+  "sdk-js-otel": (target, workload) => runSdkWithTelemetry("js", target, workload),
+  "sdk-native-otel": (target, workload) => runSdkWithTelemetry("native", target, workload),
 };
 
 const { values, positionals } = parseArgs({
