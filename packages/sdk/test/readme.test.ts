@@ -72,9 +72,17 @@ describe("README code blocks", () => {
   // Both READMEs' blocks, each distinct one once: the sdk README's are the root's today, so this runs the
   // root's; one the sdk README ever had alone would run as well.
   // A block that imports vitest is a test file, not a script: it runs in this suite as
-  // readme-testing/vitest-example.test.ts, which must be the block verbatim (checked below).
+  // readme-testing/vitest-example.test.ts, which must be the block verbatim (checked below). The Prometheus
+  // example serves its metrics until stopped: telemetry/readme-observability-example.test.ts runs it and
+  // scrapes it, and it must be the block verbatim too.
   const isVitestFile = (block: string) => /^import .* from "vitest";$/m.test(block);
-  const blocks = [...new Set([...rootBlocks, ...sdkBlocks])].filter((block) => !isVitestFile(block));
+  const prometheusExample = readFileSync(
+    join(import.meta.dirname, "telemetry/readme-observability-example.ts"),
+    "utf8",
+  );
+  const blocks = [...new Set([...rootBlocks, ...sdkBlocks])].filter(
+    (block) => !isVitestFile(block) && block !== prometheusExample,
+  );
 
   it("has the examples the READMEs promise", () => {
     expect(rootBlocks.length).toBeGreaterThanOrEqual(4);
@@ -85,6 +93,10 @@ describe("README code blocks", () => {
     const example = readFileSync(join(import.meta.dirname, "readme-testing/vitest-example.test.ts"), "utf8");
     expect(rootBlocks.filter(isVitestFile)).toEqual([example]);
     expect(sdkBlocks.filter(isVitestFile)).toEqual([example]);
+  });
+
+  it("shows telemetry/readme-observability-example.ts, which a test runs and scrapes, verbatim", () => {
+    expect(rootBlocks.filter((block) => block === prometheusExample)).toHaveLength(1);
   });
 
   it("says which TypeScript target `await using` needs on Node 20 and 22 (ESNext emits it as is)", () => {
