@@ -129,7 +129,8 @@ async function runStartup(samples: number): Promise<void> {
 
 /** W7: telemetry on against off, and off against the SDK before issue 18, interleaved (see `telemetry/`). */
 async function runTelemetry(): Promise<void> {
-  const withBase = !values["no-base"];
+  // The smoke run (CI) leaves the base out: building another commit's SDK is no smoke test.
+  const withBase = !values["no-base"] && !quick;
   if (withBase) {
     const base = values.base ?? BEFORE_TELEMETRY;
     process.env[BASE_SDK_ENV] = buildBase(base, log);
@@ -179,6 +180,8 @@ if (only === "telemetry") {
   }
   log("");
   await runStartup(quick ? 3 : 7);
+  log("");
+  await runTelemetry();
 }
 
 record.verdicts = verdicts;

@@ -10,7 +10,14 @@ import { shownValue, verdictLine } from "../verdict.js";
  * is rendered from one results file (`pnpm bench:readme`), so that the tables say what one run measured and
  * nothing else. The prose around them (what each figure means, why a target is missed) is written by hand.
  */
-export type SectionName = "machine" | "throughput" | "latency" | "memory" | "startup" | "targets";
+export type SectionName =
+  | "machine"
+  | "throughput"
+  | "latency"
+  | "memory"
+  | "startup"
+  | "telemetry"
+  | "targets";
 
 const fence = (name: string) => [`<!-- bench:${name} -->`, `<!-- /bench:${name} -->`] as const;
 
@@ -40,6 +47,18 @@ export function renderSections(record: BenchRecord): Partial<Record<SectionName,
   if (record.memory !== undefined) sections.memory = formatMemoryTable(record.memory);
   if (record.startup !== undefined) {
     sections.startup = formatStartupTable(record.startup.results, record.startup.sizes);
+  }
+  if (record.telemetry !== undefined) {
+    const { telemetry } = record;
+    sections.telemetry = [
+      `Medians of ${telemetry.rounds} rounds after ${telemetry.warmUpRounds} warm-up rounds.`,
+      "",
+      formatTable(
+        telemetry.results,
+        record.verdicts.filter((v) => v.id === "W7"),
+        new Map(Object.entries(telemetry.unavailable)),
+      ),
+    ].join("\n");
   }
   sections.targets = [
     "| id | what | measured | target | verdict |",
