@@ -12,12 +12,4 @@ describe("README", () => {
   ])("shows %s, which runs in this suite, verbatim under %s", async (file, marker) => {
     expect(await readmeExampleAfter(README, marker)).toBe(await source(file));
   });
-
-  it("uses the writer of ## Example in both examples, as the README says", async () => {
-    const writer = (text: string) => /\nasync function writeEvents\([\s\S]*?\n}\n/.exec(text)?.[0];
-    const example = writer(await source("../readme-example.test.ts"));
-    expect(example).toBeDefined();
-    expect(writer(await source("declared-tables.test.ts"))).toBe(example);
-    expect(writer(await source("vitest-fixture.test.ts"))).toBe(example);
-  });
 });

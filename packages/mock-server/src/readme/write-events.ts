@@ -1,6 +1,5 @@
 import { create, fromBinary, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
 import { Client, credentials, Metadata } from "@grpc/grpc-js";
-import { createMockServer, GrpcStatusCode, type MockServer } from "@zerobus/mock-server";
 import {
   EPHEMERAL_STREAM_PATH,
   type EphemeralStreamRequest,
@@ -8,11 +7,10 @@ import {
   EphemeralStreamResponseSchema,
   RecordType,
 } from "@zerobus/proto";
-import { afterAll, beforeAll, expect, it } from "vitest";
 
 // The code under test: a minimal writer that sends JSON events on one stream and resolves once the
 // server acknowledged all of them (or rejects with the status that ended the stream).
-async function writeEvents(
+export async function writeEvents(
   address: string,
   headers: Record<string, string>,
   table: string,
@@ -49,34 +47,3 @@ async function writeEvents(
     client.close();
   }
 }
-
-// The test: a real server on a loopback port, a script, and assertions on what it received.
-const TABLE = "main.web.clicks";
-let server: MockServer;
-
-beforeAll(async () => {
-  server = await createMockServer();
-});
-afterAll(() => server.close());
-
-it("writes every event once", async () => {
-  await writeEvents(server.address, server.headers(TABLE), TABLE, [{ page: "/" }, { page: "/about" }]);
-  server.table(TABLE).assertRecords(['{"page":"/"}', '{"page":"/about"}']);
-});
-
-it("reports a server failure instead of hanging", async () => {
-  server.script(TABLE, [
-    { fail: { code: GrpcStatusCode.UNAVAILABLE, details: "maintenance" }, after: { records: 1 } },
-  ]);
-  await expect(
-    writeEvents(server.address, server.headers(TABLE), TABLE, [{ page: "/x" }, { page: "/y" }]),
-  ).rejects.toMatchObject({
-    code: GrpcStatusCode.UNAVAILABLE,
-    details: "maintenance",
-  });
-  expect(server.table(TABLE).connections.at(-1)?.end).toEqual({
-    by: "server",
-    code: GrpcStatusCode.UNAVAILABLE,
-    details: "maintenance",
-  });
-});
