@@ -52,17 +52,54 @@ async function observer(which: ObservedStream = stream): Promise<StreamObserver>
 
 const unavailable = new ZerobusError("unavailable", "connection refused");
 
+type StreamStats = ReturnType<Parameters<StreamObserver["attachStats"]>[0]>;
+
+/**
+ * The counters a stream keeps (its `stats()`), attached to `o` as the stream engine attaches them, and fed
+ * like ingest calls and acks feed them: the recorder reads them at each collection (it wants no `accepted`).
+ * `seeded`: records a recreation queued before the observer was attached (counted by the stream they came from).
+ */
+function counted(o: StreamObserver, seeded = { records: 0, bytes: 0 }) {
+  const stats: StreamStats = {
+    recordsAccepted: seeded.records,
+    bytesAccepted: seeded.bytes,
+    recordsAcked: 0,
+    recordsInFlight: seeded.records,
+    bytesInFlight: seeded.bytes,
+    recordsResent: 0,
+    recoveries: 0,
+    connections: 0,
+    requestSizeLimit: 0,
+  };
+  o.attachStats(() => ({ ...stats }));
+  return {
+    accept(records: number, bytes: number): void {
+      stats.recordsAccepted += records;
+      stats.bytesAccepted += bytes;
+      stats.recordsInFlight += records;
+      stats.bytesInFlight += bytes;
+    },
+    ack(upTo: bigint, records: number, bytes: number, acceptedAt?: number): void {
+      stats.recordsAcked += records;
+      stats.recordsInFlight -= records;
+      stats.bytesInFlight -= bytes;
+      o.acknowledged(upTo, records, bytes, acceptedAt);
+    },
+  };
+}
+
 describe("the OpenTelemetry recorder", () => {
   it("samples ack latency at most once per millisecond per stream, and counts every acknowledged record", async () => {
     const o = await observer();
+    const c = counted(o);
     o.openStarted();
     o.openEnded({ streamId: "s-1" });
-    o.accepted(3, 30);
+    c.accept(3, 30);
     const acceptedAt = performance.now() - 20;
     const start = performance.now();
-    o.acknowledged(0n, 1, 10, acceptedAt);
-    o.acknowledged(1n, 1, 10, acceptedAt);
-    o.acknowledged(2n, 1, 10, acceptedAt);
+    c.ack(0n, 1, 10, acceptedAt);
+    c.ack(1n, 1, 10, acceptedAt);
+    c.ack(2n, 1, 10, acceptedAt);
     const sameMillisecond = performance.now() - start < 1;
     const m = await otel.collect();
     expect(otel.points(m, "zerobus.records.acknowledged")).toEqual([{ attributes: base, value: 3 }]);
@@ -75,6 +112,8 @@ describe("the OpenTelemetry recorder", () => {
   it("wants ack latency and records a whole stream's life as metrics", async () => {
     const o = await observer();
     expect(o.wantsAckLatency).toBe(true);
+    expect(o.wantsAccepted).toBe(false);
+    const c = counted(o);
     o.openStarted();
     o.attemptStarted("create", 1);
     o.headersFetched("create", 40);
@@ -83,8 +122,8 @@ describe("the OpenTelemetry recorder", () => {
     o.headersFetched("create", 10);
     o.attemptEnded("create", { streamId: "s-1" });
     o.openEnded({ streamId: "s-1" });
-    o.accepted(3, 30);
-    o.accepted(2, 25);
+    c.accept(3, 30);
+    c.accept(2, 25);
     o.refused(new ZerobusError("invalid_argument", "not a JSON object"));
 
     let m = await otel.collect();
@@ -95,7 +134,7 @@ describe("the OpenTelemetry recorder", () => {
     ]);
 
     const acceptedAt = performance.now() - 50;
-    o.acknowledged(3n, 3, 30, acceptedAt);
+    c.ack(3n, 3, 30, acceptedAt);
     o.closeSignal(1_000);
     o.stateChanged("paused");
     o.recoveryStarted(undefined);
@@ -110,7 +149,7 @@ describe("the OpenTelemetry recorder", () => {
     o.stateChanged("open");
     // Ack latencies are sampled at most once per ACK_LATENCY_SAMPLE_MS (1 ms) per stream: this one comes later.
     await new Promise((resolve) => setTimeout(resolve, 3));
-    o.acknowledged(4n, 2, 25, performance.now() - 5);
+    c.ack(4n, 2, 25, performance.now() - 5);
 
     m = await otel.collect();
     expect(otel.points(m, "zerobus.records.accepted")).toEqual([{ attributes: base, value: 5 }]);
@@ -173,9 +212,10 @@ describe("the OpenTelemetry recorder", () => {
     const a = await observer();
     const b = await observer();
     for (const o of [a, b]) {
+      const c = counted(o);
       o.openStarted();
       o.openEnded({ streamId: "s" });
-      o.accepted(10, 100);
+      c.accept(10, 100);
     }
     b.stateChanged("recovering");
     const m = await otel.collect();
@@ -183,6 +223,27 @@ describe("the OpenTelemetry recorder", () => {
     expect(sumOf(otel.points(m, "zerobus.streams"), { "zerobus.stream.state": "open" })).toBe(1);
     expect(sumOf(otel.points(m, "zerobus.streams"), { "zerobus.stream.state": "recovering" })).toBe(1);
     expect(otel.points(m, "zerobus.records.accepted")).toEqual([{ attributes: base, value: 20 }]);
+  });
+
+  it("reads a recreated stream's seed records as in flight, not accepted again, and keeps a closed stream's counts", async () => {
+    const o = await observer();
+    // Recreation seeds 4 records (40 bytes) the stream they came from accepted and counted.
+    const c = counted(o, { records: 4, bytes: 40 });
+    o.openStarted();
+    o.openEnded({ streamId: "s-2" });
+    c.accept(1, 10);
+    let m = await otel.collect();
+    expect(otel.points(m, "zerobus.records.accepted")).toEqual([{ attributes: base, value: 1 }]);
+    expect(otel.points(m, "zerobus.bytes.accepted")).toEqual([{ attributes: base, value: 10 }]);
+    expect(otel.points(m, "zerobus.records.in_flight")).toEqual([{ attributes: base, value: 5 }]);
+    c.ack(4n, 5, 50);
+    o.stateChanged("closed");
+    c.accept(7, 70); // never happens on a closed stream; the figures were taken when it closed
+    m = await otel.collect();
+    expect(otel.points(m, "zerobus.records.acknowledged")).toEqual([{ attributes: base, value: 5 }]);
+    expect(otel.points(m, "zerobus.bytes.acknowledged")).toEqual([{ attributes: base, value: 50 }]);
+    expect(otel.points(m, "zerobus.records.accepted")).toEqual([{ attributes: base, value: 1 }]);
+    expect(otel.points(m, "zerobus.records.in_flight")).toEqual([{ attributes: base, value: 0 }]);
   });
 
   it("counts a failed creation and a failed stream once each in zerobus.errors, by error.type", async () => {
@@ -334,8 +395,9 @@ describe("the OpenTelemetry recorder", () => {
     try {
       const o = (await loadTelemetry(true))(stream);
       o.openStarted();
+      const c = counted(o);
       o.openEnded({ streamId: "g" });
-      o.accepted(4, 8);
+      c.accept(4, 8);
       const m = await otel.collect();
       expect(otel.points(m, "zerobus.records.accepted")).toEqual([{ attributes: base, value: 4 }]);
     } finally {

@@ -9,15 +9,19 @@ import { ObserverFanout } from "./observer-fanout.js";
 import { silentObserver } from "./silent-observer.js";
 import type { ObservedStream, StreamObserver } from "./stream-observer.js";
 
-const moments = Object.keys(silentObserver).filter((key) => key !== "wantsAckLatency") as Exclude<
+type Flag = "wantsAckLatency" | "wantsAccepted";
+const flags: readonly string[] = ["wantsAckLatency", "wantsAccepted"] satisfies Flag[];
+const moments = Object.keys(silentObserver).filter((key) => !flags.includes(key)) as Exclude<
   keyof StreamObserver,
-  "wantsAckLatency"
+  Flag
 >[];
 
 /** An observer that records each call as `[moment, ...args]`, throwing in every moment when `throws`. */
-function recording(throws = false): StreamObserver & { calls: unknown[][] } {
+function recording(throws = false, wantsAccepted = true): StreamObserver & { calls: unknown[][] } {
   const calls: unknown[][] = [];
-  const observer = { wantsAckLatency: false, calls } as StreamObserver & { calls: unknown[][] };
+  const observer = { wantsAckLatency: false, wantsAccepted, calls } as StreamObserver & {
+    calls: unknown[][];
+  };
   for (const moment of moments) {
     (observer as unknown as Record<string, unknown>)[moment] = (...args: unknown[]) => {
       calls.push([moment, ...args]);
@@ -77,6 +81,22 @@ describe("ObserverFanout", () => {
       throw new Error("logger broke");
     };
     expect(() => new ObserverFanout([recording(true)], logger).accepted(1, 1)).not.toThrow();
+  });
+
+  it("calls accepted only on the observers that want it, and gives every observer the stream's stats", () => {
+    const counting = recording();
+    const readingStats = recording(false, false);
+    const fanout = new ObserverFanout([counting, readingStats], warnings());
+    const stats = () => ({ recordsAccepted: 1 }) as ReturnType<Parameters<StreamObserver["attachStats"]>[0]>;
+    fanout.attachStats(stats);
+    fanout.accepted(1, 10);
+    expect(fanout.wantsAccepted).toBe(true);
+    expect(counting.calls).toEqual([
+      ["attachStats", stats],
+      ["accepted", 1, 10],
+    ]);
+    expect(readingStats.calls).toEqual([["attachStats", stats]]);
+    expect(new ObserverFanout([readingStats], warnings()).wantsAccepted).toBe(false);
   });
 
   it("wants ack latency when one of its observers does", () => {

@@ -5,6 +5,8 @@ const ignore = (): void => {};
 /** An observer that hears nothing: a stream made without one (unit tests of the engine, say). */
 export const silentObserver: StreamObserver = {
   wantsAckLatency: false,
+  wantsAccepted: false,
+  attachStats: ignore,
   openStarted: ignore,
   openEnded: ignore,
   attemptStarted: ignore,

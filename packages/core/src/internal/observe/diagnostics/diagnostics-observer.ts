@@ -29,6 +29,8 @@ const errorChannel = channel(DiagnosticsChannel.error);
  */
 export class DiagnosticsObserver implements StreamObserver {
   readonly wantsAckLatency = false;
+  /** Each ingest call may be published (`zerobus:stream:accept`), whenever a subscriber comes. */
+  readonly wantsAccepted = true;
   readonly #table: string;
   readonly #backend: string;
   #streamId: string | undefined;
@@ -84,6 +86,8 @@ export class DiagnosticsObserver implements StreamObserver {
   closeSignal(durationMs: number): void {
     if (closeSignalChannel.hasSubscribers) closeSignalChannel.publish({ ...this.#fields(), durationMs });
   }
+
+  attachStats(): void {}
 
   accepted(records: number, bytes: number): void {
     if (acceptChannel.hasSubscribers) acceptChannel.publish({ ...this.#fields(), records, bytes });

@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { HeadersReason } from "../../../headers.js";
-import type { StreamState } from "../../../wire-stream.js";
+import type { StreamState, StreamStats } from "../../../wire-stream.js";
 import type { ZerobusError } from "../../../zerobus-error.js";
 import type { ObservedStream, RecoveryOutcome, StreamObserver } from "../stream-observer.js";
 import {
@@ -14,7 +14,7 @@ import {
   ATTR_TABLE,
 } from "./attribute-names.js";
 import type { StreamSpans } from "./stream-spans.js";
-import type { StreamFigures, ZerobusInstruments } from "./zerobus-instruments.js";
+import type { FigureValues, StreamFigures, ZerobusInstruments } from "./zerobus-instruments.js";
 
 /** The attributes of every metric of `stream`: bounded values only. */
 export function metricAttributes(stream: ObservedStream): Attributes {
@@ -45,13 +45,24 @@ function withError(attributes: Attributes, error: ZerobusError | undefined): Att
  */
 export const ACK_LATENCY_SAMPLE_MS = 1;
 
-/** One stream's observer: metrics into the shared instruments, spans through {@link StreamSpans}. */
+/**
+ * One stream's observer: metrics into the shared instruments, spans through {@link StreamSpans}. Records
+ * and bytes accepted, acknowledged and in flight are read from the stream's counters at each collection
+ * (`wantsAccepted` is false: an ingest call costs nothing here).
+ */
 export class OtelStreamObserver implements StreamObserver {
   readonly wantsAckLatency = true;
+  readonly wantsAccepted = false;
   readonly #instruments: ZerobusInstruments;
   readonly #spans: StreamSpans;
   readonly #attributes: Attributes;
   readonly #figures: StreamFigures;
+  #stats: (() => StreamStats) | undefined;
+  /** What the stream was seeded with by a recreation: the stream it came from counted it as accepted. */
+  #seededRecords = 0;
+  #seededBytes = 0;
+  #recordsResent = 0;
+  #bytesResent = 0;
   /** When an ack latency was last recorded (`performance.now()`), for {@link ACK_LATENCY_SAMPLE_MS}. */
   #latencySampledAt = Number.NEGATIVE_INFINITY;
   /** Counted once whether creation failed (`openEnded`) or the open stream did (`failed`). */
@@ -61,18 +72,14 @@ export class OtelStreamObserver implements StreamObserver {
     this.#instruments = instruments;
     this.#spans = spans;
     this.#attributes = metricAttributes(stream);
-    this.#figures = {
-      attributes: this.#attributes,
-      state: "open",
-      recordsInFlight: 0,
-      bytesInFlight: 0,
-      recordsAccepted: 0,
-      bytesAccepted: 0,
-      recordsAcknowledged: 0,
-      bytesAcknowledged: 0,
-      recordsResent: 0,
-      bytesResent: 0,
-    };
+    this.#figures = { attributes: this.#attributes, state: "open", read: () => this.#read() };
+  }
+
+  attachStats(stats: () => StreamStats): void {
+    this.#stats = stats;
+    const seeded = stats();
+    this.#seededRecords = seeded.recordsAccepted;
+    this.#seededBytes = seeded.bytesAccepted;
   }
 
   openStarted(): void {
@@ -124,24 +131,13 @@ export class OtelStreamObserver implements StreamObserver {
     this.#instruments.closeSignals.add(1, this.#attributes);
   }
 
-  accepted(records: number, bytes: number): void {
-    const figures = this.#figures;
-    figures.recordsAccepted += records;
-    figures.bytesAccepted += bytes;
-    figures.recordsInFlight += records;
-    figures.bytesInFlight += bytes;
-  }
+  accepted(): void {}
 
   refused(error: ZerobusError): void {
     this.#instruments.refusals.add(1, withError(this.#attributes, error));
   }
 
-  acknowledged(_upTo: bigint, records: number, bytes: number, oldestAcceptedAt?: number): void {
-    const figures = this.#figures;
-    figures.recordsAcknowledged += records;
-    figures.bytesAcknowledged += bytes;
-    figures.recordsInFlight -= records;
-    figures.bytesInFlight -= bytes;
+  acknowledged(_upTo: bigint, _records: number, _bytes: number, oldestAcceptedAt?: number): void {
     if (oldestAcceptedAt === undefined) return;
     const now = performance.now();
     if (now - this.#latencySampledAt < ACK_LATENCY_SAMPLE_MS) return;
@@ -150,8 +146,8 @@ export class OtelStreamObserver implements StreamObserver {
   }
 
   resent(records: number, bytes: number): void {
-    this.#figures.recordsResent += records;
-    this.#figures.bytesResent += bytes;
+    this.#recordsResent += records;
+    this.#bytesResent += bytes;
     this.#spans.resent(records);
   }
 
@@ -178,6 +174,21 @@ export class OtelStreamObserver implements StreamObserver {
 
   failed(error: ZerobusError): void {
     this.#countError(error);
+  }
+
+  /** The stream's figures now; acknowledged bytes are the accepted ones no longer in flight. */
+  #read(): FigureValues {
+    const stats = this.#stats?.();
+    return {
+      recordsAccepted: (stats?.recordsAccepted ?? 0) - this.#seededRecords,
+      bytesAccepted: (stats?.bytesAccepted ?? 0) - this.#seededBytes,
+      recordsAcknowledged: stats?.recordsAcked ?? 0,
+      bytesAcknowledged: stats === undefined ? 0 : stats.bytesAccepted - stats.bytesInFlight,
+      recordsInFlight: stats?.recordsInFlight ?? 0,
+      bytesInFlight: stats?.bytesInFlight ?? 0,
+      recordsResent: this.#recordsResent,
+      bytesResent: this.#bytesResent,
+    };
   }
 
   #countError(error: ZerobusError): void {
