@@ -7,6 +7,8 @@
 // - LICENSE and NOTICE, the same as the root's, in the package and in its `files`.
 // - no relative link in its README: npm shows the README without the repository around it.
 // - no source map in `dist`: its `sources` would point at `src/*.ts`, which does not ship.
+// - no `@internal` in a `.d.ts` of `dist`: `stripInternal` drops every member tagged so (test helpers such as
+//   TableRecording's constructor, ZerobusStream's wiring); a tag left there means an internal member shipped.
 // - a CHANGELOG.md written by changesets (`pnpm version-packages`), in `files`, whose newest version heading is
 //   the package's version: a release that bumped versions by hand, or skipped the changelog, fails here.
 // - every pending changeset (`.changeset/*.md`) starts with the front matter changesets parses, naming public
@@ -127,6 +129,15 @@ function problemsOf(dir, manifest) {
 
   problems.push(...changelogProblems(packageDir, manifest));
 
+  const internals = filesUnder(join(packageDir, "dist")).filter(
+    (file) =>
+      file.endsWith(".d.ts") && readFileSync(join(packageDir, "dist", file), "utf8").includes("@internal"),
+  );
+  if (internals.length > 0) {
+    problems.push(
+      `@internal declarations in dist/${internals[0]}${internals.length > 1 ? ` and ${internals.length - 1} more` : ""}: build with "stripInternal": true`,
+    );
+  }
   const maps = filesUnder(join(packageDir, "dist")).filter((file) => file.endsWith(".map"));
   if (maps.length > 0) {
     problems.push(
