@@ -129,7 +129,8 @@ function problemsOf(dir, manifest) {
 
   problems.push(...changelogProblems(packageDir, manifest));
 
-  const internals = filesUnder(join(packageDir, "dist")).filter(
+  const distFiles = filesUnder(join(packageDir, "dist"));
+  const internals = distFiles.filter(
     (file) =>
       file.endsWith(".d.ts") && readFileSync(join(packageDir, "dist", file), "utf8").includes("@internal"),
   );
@@ -138,7 +139,7 @@ function problemsOf(dir, manifest) {
       `@internal declarations in dist/${internals[0]}${internals.length > 1 ? ` and ${internals.length - 1} more` : ""}: build with "stripInternal": true`,
     );
   }
-  const maps = filesUnder(join(packageDir, "dist")).filter((file) => file.endsWith(".map"));
+  const maps = distFiles.filter((file) => file.endsWith(".map"));
   if (maps.length > 0) {
     problems.push(
       `${maps.length} source map(s) in dist, such as dist/${maps[0]} (a stale build? delete dist, rebuild)`,

@@ -45,6 +45,19 @@ function withError(attributes: Attributes, error: ZerobusError | undefined): Att
  */
 export const ACK_LATENCY_SAMPLE_MS = 1;
 
+/** The counters of a stream not attached yet (see `attachStats`): nothing accepted. */
+const NOTHING_COUNTED: StreamStats = {
+  recordsAccepted: 0,
+  bytesAccepted: 0,
+  recordsAcked: 0,
+  recordsInFlight: 0,
+  bytesInFlight: 0,
+  recordsResent: 0,
+  recoveries: 0,
+  connections: 0,
+  requestSizeLimit: 0,
+};
+
 /**
  * One stream's observer: metrics into the shared instruments, spans through {@link StreamSpans}. Records
  * and bytes accepted, acknowledged and in flight are read from the stream's counters at each collection
@@ -57,7 +70,7 @@ export class OtelStreamObserver implements StreamObserver {
   readonly #spans: StreamSpans;
   readonly #attributes: Attributes;
   readonly #figures: StreamFigures;
-  #stats: (() => StreamStats) | undefined;
+  #stats: () => StreamStats = () => NOTHING_COUNTED;
   /** What the stream was seeded with by a recreation: the stream it came from counted it as accepted. */
   #seededRecords = 0;
   #seededBytes = 0;
@@ -178,14 +191,14 @@ export class OtelStreamObserver implements StreamObserver {
 
   /** The stream's figures now; acknowledged bytes are the accepted ones no longer in flight. */
   #read(): FigureValues {
-    const stats = this.#stats?.();
+    const stats = this.#stats();
     return {
-      recordsAccepted: (stats?.recordsAccepted ?? 0) - this.#seededRecords,
-      bytesAccepted: (stats?.bytesAccepted ?? 0) - this.#seededBytes,
-      recordsAcknowledged: stats?.recordsAcked ?? 0,
-      bytesAcknowledged: stats === undefined ? 0 : stats.bytesAccepted - stats.bytesInFlight,
-      recordsInFlight: stats?.recordsInFlight ?? 0,
-      bytesInFlight: stats?.bytesInFlight ?? 0,
+      recordsAccepted: stats.recordsAccepted - this.#seededRecords,
+      bytesAccepted: stats.bytesAccepted - this.#seededBytes,
+      recordsAcknowledged: stats.recordsAcked,
+      bytesAcknowledged: stats.bytesAccepted - stats.bytesInFlight,
+      recordsInFlight: stats.recordsInFlight,
+      bytesInFlight: stats.bytesInFlight,
       recordsResent: this.#recordsResent,
       bytesResent: this.#bytesResent,
     };
